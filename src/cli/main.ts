@@ -1,0 +1,17 @@
+// Entry point of `bin/nianbao`: one commander program, one subcommand per
+// pipeline stage. Each subcommand lives in its own file and registers itself.
+import { Command } from 'commander';
+import { registerParse } from './parse-command.ts';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('nianbao')
+    .description('Government information-disclosure annual reports (政府信息公开工作年度报告) as one dataset')
+    .option('--data <dir>', 'where the raw archive and the store live', process.env.NIANBAO_DATA ?? './data')
+    .showHelpAfterError();
+  registerParse(program);
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);

@@ -1,0 +1,160 @@
+// Records that join the parse stage to the rest of the pipeline. Everything
+// here is plain data (JSON-serialisable) so a parse can be stored, diffed
+// against a golden file and re-run offline from the raw archive.
+
+export type SourceFormat = 'html' | 'pdf' | 'docx' | 'text';
+export type Template = '2019' | '2021' | 'legacy' | 'unknown';
+export type CellKind = 'number' | 'blank' | 'dash' | 'text';
+
+/** One cell of a table after rowspan/colspan expansion into a rectangular grid. */
+export interface GridCell {
+  text: string;
+  /**
+   * False for the copies a rowspan/colspan leaves in the grid: the text is the
+   * merged cell's, but it was printed once, at the origin. Values are only
+   * read from origin cells so a merged number is never counted twice.
+   */
+  origin: boolean;
+  /** Page (1-based) the cell was printed on, for PDFs. */
+  page?: number;
+}
+
+export interface TableBlock {
+  kind: 'table';
+  /** Rows of the expanded grid; rows may have different lengths in text conversions. */
+  rows: GridCell[][];
+  /** Index of this table among the document's tables (0-based), for provenance. */
+  index: number;
+  page?: number;
+}
+
+export interface TextBlock {
+  kind: 'text';
+  text: string;
+  page?: number;
+}
+
+export type Block = TableBlock | TextBlock;
+
+/**
+ * What a format extractor (HTML, PDF, DOCX, text) hands to the interpreter:
+ * the document as an ordered list of paragraphs and table grids, plus any
+ * metadata the container carried (HTML <meta>, PDF info dictionary).
+ */
+export interface DocModel {
+  format: SourceFormat;
+  blocks: Block[];
+  /** Title from the container (HTML <title>/ArticleTitle, PDF Title), if any. */
+  title?: string;
+  /** Container metadata, e.g. { ArticleTitle, PubDate, ColumnName } or PDF info. */
+  meta: Record<string, string>;
+  pages?: number;
+  warnings: ParseWarning[];
+}
+
+export interface ParseWarning {
+  /** Stable machine code, e.g. "row_unmatched", "unit_assumed", "cells_missing". */
+  code: string;
+  message: string;
+  /** Where the problem is, in the same terms as a value's `at`. */
+  at?: Provenance;
+}
+
+export interface Provenance {
+  page?: number;
+  table?: number;
+  row?: number;
+  col?: number;
+  /** For text conversions and narrative: the line number in the source text. */
+  line?: number;
+}
+
+export interface CellValue {
+  table: 't2' | 't3' | 't4';
+  row: string;
+  col: string;
+  value: number | null;
+  cell: CellKind;
+  /** The cell's text as printed (whitespace collapsed). */
+  raw: string;
+  unit: string | null;
+  at: Provenance;
+}
+
+export interface MissingCell {
+  table: 't2' | 't3' | 't4';
+  row: string;
+  col: string;
+}
+
+export interface NarrativeEvidence {
+  /** The sentence the figure was read from. */
+  sentence: string;
+  /** The clause inside the sentence that holds the number. */
+  clause: string;
+  value: number;
+}
+
+export interface NarrativeFigure {
+  metric: string;
+  value: number;
+  unit: string;
+  evidence: NarrativeEvidence[];
+}
+
+export type CheckStatus = 'pass' | 'fail' | 'not_assessable';
+
+export interface CheckResult {
+  /** Relation id: "r1".."r4", "r6" plus what it applies to, e.g. "r1:t3.*.total". */
+  id: string;
+  relation: 1 | 2 | 3 | 4 | 5 | 6;
+  status: CheckStatus;
+  left: number | null;
+  right: number | null;
+  /** The cells involved, as "t3.new_received.total" ids. */
+  cells: string[];
+  /** Why a check was not assessable, or the narrative sentence for relation 6. */
+  note?: string;
+}
+
+export interface AgencyInfo {
+  name: string;
+  region?: { code: string; name: string };
+  kind?: string;
+  level?: string;
+}
+
+export interface SourceInfo {
+  path?: string;
+  url?: string;
+  sha256: string;
+  format: SourceFormat;
+  pages?: number;
+}
+
+/** The canonical record `nianbao parse --json` prints, one per document. */
+export interface ReportRecord {
+  source: SourceInfo;
+  agency: AgencyInfo | null;
+  year: number | null;
+  published: string | null;
+  template: Template;
+  title: string | null;
+  values: CellValue[];
+  /** Cells the template has but the document does not print (never invented). */
+  missing: MissingCell[];
+  narrative: NarrativeFigure[];
+  checks: CheckResult[];
+  warnings: ParseWarning[];
+  parser: { version: string };
+}
+
+/** Input metadata for a parse: where the bytes came from. */
+export interface ParseMeta {
+  path?: string;
+  url?: string;
+  /** Content-Type header or file extension hint, if known. */
+  contentType?: string;
+  /** Charset declared by an HTTP header, if any. */
+  charset?: string;
+}
