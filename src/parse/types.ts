@@ -17,6 +17,8 @@ export interface GridCell {
   origin: boolean;
   /** Page (1-based) the cell was printed on, for PDFs. */
   page?: number;
+  /** Line (1-based) of the source text, for text conversions. */
+  line?: number;
 }
 
 export interface TableBlock {
@@ -32,6 +34,7 @@ export interface TextBlock {
   kind: 'text';
   text: string;
   page?: number;
+  line?: number;
 }
 
 export type Block = TableBlock | TextBlock;
@@ -119,6 +122,8 @@ export interface CheckResult {
 
 export interface AgencyInfo {
   name: string;
+  /** Other forms of the name the document prints (e.g. a short form in the title). */
+  printedAs?: string[];
   region?: { code: string; name: string };
   kind?: string;
   level?: string;

@@ -1,0 +1,77 @@
+// parseDocument: bytes + where they came from → the canonical ReportRecord.
+// A pure function of its input (no I/O), so the raw archive can be re-parsed
+// offline by any later parser version. The format is sniffed from the bytes
+// first and the declared type second, because government sites often serve
+// PDFs as application/octet-stream and HTML as text/plain.
+import { createHash } from 'node:crypto';
+import type { DocModel, ParseMeta, ReportRecord, SourceFormat, SourceInfo } from './types.ts';
+import { UnreadableDocumentError } from './errors.ts';
+import { interpret, PARSER_VERSION } from './interpret/index.ts';
+import { extractText } from './text/extract-text.ts';
+
+export { PARSER_VERSION };
+export { UnreadableDocumentError } from './errors.ts';
+export type { ReportRecord, ParseMeta } from './types.ts';
+
+/** Documents larger than this are refused before any parsing work. */
+export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
+
+export function sniffFormat(bytes: Uint8Array, meta: ParseMeta = {}): SourceFormat | 'doc' | 'ofd' | 'wps' | 'unknown' {
+  const head = Buffer.from(bytes.subarray(0, 1024));
+  const ascii = head.toString('latin1');
+  if (ascii.startsWith('%PDF') || ascii.slice(0, 1024).includes('%PDF-')) return 'pdf';
+  if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) {
+    return /\.wps$/i.test(meta.path ?? meta.url ?? '') ? 'wps' : 'doc';
+  }
+  if (ascii.startsWith('PK')) {
+    const name = (meta.path ?? meta.url ?? '').toLowerCase();
+    if (name.endsWith('.ofd') || Buffer.from(bytes).includes('OFD.xml')) return 'ofd';
+    return 'docx';
+  }
+  const hint = `${meta.contentType ?? ''} ${meta.path ?? meta.url ?? ''}`.toLowerCase();
+  const text = head.toString('utf8').replace(/^\ufeff/, '').trimStart().toLowerCase();
+  if (/^<(!doctype|html|head|body|meta|div|p|table|span|\?xml|!--)/.test(text) || /html|\.s?html?\b|\.htm\b/.test(hint)) return 'html';
+  if (/<(p|div|table|br)[\s>]/i.test(head.toString('utf8'))) return 'html';
+  return 'text';
+}
+
+async function extract(bytes: Uint8Array, format: SourceFormat, meta: ParseMeta): Promise<DocModel> {
+  switch (format) {
+    case 'pdf': {
+      const { extractPdf } = await import('./pdf/index.ts');
+      return extractPdf(bytes);
+    }
+    case 'docx': {
+      const { extractDocx } = await import('./docx/index.ts');
+      return extractDocx(bytes);
+    }
+    case 'html': {
+      const { extractHtml } = await import('./html/index.ts');
+      return extractHtml(bytes, { charset: meta.charset, url: meta.url });
+    }
+    case 'text':
+      return extractText(bytes);
+  }
+}
+
+export async function parseDocument(bytes: Uint8Array, meta: ParseMeta = {}): Promise<ReportRecord> {
+  const name = meta.path ?? meta.url ?? 'document';
+  if (bytes.length === 0) throw new UnreadableDocumentError('corrupt', `${name}: the file is empty`);
+  if (bytes.length > MAX_DOCUMENT_BYTES) {
+    throw new UnreadableDocumentError('too_large', `${name}: ${bytes.length} bytes is over the ${MAX_DOCUMENT_BYTES}-byte limit`);
+  }
+  const format = sniffFormat(bytes, meta);
+  if (format === 'doc' || format === 'wps' || format === 'ofd' || format === 'unknown') {
+    throw new UnreadableDocumentError('unsupported_format', `${name}: ${format.toUpperCase()} files are not supported yet (convert to PDF or DOCX)`);
+  }
+  const doc = await extract(bytes, format, meta);
+  const source: SourceInfo = { sha256: createHash('sha256').update(bytes).digest('hex'), format };
+  if (meta.path) source.path = meta.path;
+  if (meta.url) source.url = meta.url;
+  if (doc.pages !== undefined) source.pages = doc.pages;
+  const record = interpret(doc, source);
+  if (!record.year && !record.agency && record.values.length === 0 && record.narrative.length === 0) {
+    throw new UnreadableDocumentError('not_a_report', `${name}: no report title, year, publisher or statistics table found`);
+  }
+  return record;
+}

@@ -1,0 +1,143 @@
+// Who published the report, for which year, and when: read from the title
+// (container metadata or the first lines), the 统计期限 sentence, the
+// signature (落款) and the printed publication date. Each fallback used is
+// reported, so a guessed year never passes for a printed one.
+import type { DocModel, ParseWarning } from '../types.ts';
+import { chineseYear, cleanText } from '../text-normalize.ts';
+
+export interface Identity {
+  title: string | null;
+  agency: string | null;
+  /** Other names the document prints for its publisher (title vs. signature). */
+  agencyVariants: string[];
+  year: number | null;
+  published: string | null;
+  warnings: ParseWarning[];
+}
+
+const YEAR = '((?:19|20)\\d{2}|[〇零○Ｏ一二三四五六七八九]{4})';
+const TITLE = new RegExp(`^(.*?)\\s*${YEAR}\\s*年\\s*度?\\s*(.*?)\\s*(?:政府|政务)?\\s*信\\s*息\\s*公\\s*开.*?报\\s*告`);
+const ORG_SUFFIX = '(人民政府|政府办公厅|政府办公室|办公厅|办公室|办事处|管理委员会|管委会|委员会|委|局|厅|署|院|中心|处|所|站|队|部|馆|会|公司|镇|乡|街道|总队|支队|大队)';
+const SIGNATURE = new RegExp(`([\\u4e00-\\u9fff（）()]{2,40}?${ORG_SUFFIX})\\s*${YEAR}\\s*年\\s*(\\d{1,2})\\s*月\\s*(\\d{1,2})\\s*日`, 'g');
+
+function toYear(s: string): number | null {
+  if (/^\d{4}$/.test(s)) return Number(s);
+  return chineseYear(s);
+}
+
+/** "标题" lines and the first paragraphs, joined in pairs (titles wrap over two lines). */
+function titleCandidates(doc: DocModel): string[] {
+  const out: string[] = [];
+  for (const k of ['ArticleTitle', '标题', 'Title', 'title']) if (doc.meta[k]) out.push(doc.meta[k]);
+  if (doc.title) out.push(doc.title);
+  const texts = doc.blocks.filter((b) => b.kind === 'text').slice(0, 8).map((b) => cleanText(b.text));
+  texts.forEach((t, i) => {
+    out.push(t.slice(0, 200));
+    if (i + 1 < texts.length) out.push(`${t}${texts[i + 1]}`.slice(0, 200));
+  });
+  return out;
+}
+
+export function parseTitle(s: string): { agency: string | null; year: number } | null {
+  const t = cleanText(s).replace(/\s+/g, '');
+  const m = TITLE.exec(t);
+  if (!m) return null;
+  const year = toYear(m[2]);
+  if (year === null || year < 2000 || year > 2100) return null;
+  // Drop site chrome a crawler kept before the title ("当前位置：首页…").
+  let agency = `${m[1]}${m[3]}`.replace(/^.*(当前位置|首页|您现在的位置)[:：]?/, '').replace(/[\s　]+/g, '');
+  agency = agency.replace(/^(关于|公布|发布)/, '').replace(/(的)?$/, '');
+  if (agency.length > 40 || agency.length < 2 || /[。，；！？]/.test(agency)) agency = '';
+  return { agency: agency || null, year };
+}
+
+function allText(doc: DocModel): string[] {
+  return doc.blocks.filter((b) => b.kind === 'text').map((b) => cleanText((b as { text: string }).text));
+}
+
+function isoDate(y: number, m: number, d: number): string | null {
+  if (m < 1 || m > 12 || d < 1 || d > 31) return null;
+  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+export function readIdentity(doc: DocModel): Identity {
+  const warnings: ParseWarning[] = [];
+  let title: string | null = null;
+  let agency: string | null = null;
+  let year: number | null = null;
+  for (const cand of titleCandidates(doc)) {
+    const parsed = parseTitle(cand);
+    if (!parsed) continue;
+    title ??= cleanText(cand);
+    year ??= parsed.year;
+    agency ??= parsed.agency;
+    if (agency && year) break;
+  }
+  const texts = allText(doc);
+  const body = texts.join('\n');
+
+  // The statistics period states the year the figures cover.
+  const period = new RegExp(`统计(?:期限|周期|时限|时段|区间|时间)[^。\\n]{0,24}?${YEAR}\\s*年\\s*1\\s*月\\s*1\\s*日`).exec(body);
+  const periodYear = period ? toYear(period[1]) : null;
+  if (year === null && periodYear !== null) year = periodYear;
+  else if (year !== null && periodYear !== null && periodYear !== year) {
+    warnings.push({ code: 'year_conflict', message: `the title says ${year} but the statistics period starts in ${periodYear}; the title is kept` });
+  }
+
+  // Signature: the publisher's name followed by a date, near the end.
+  let signedBy: string | null = null;
+  let signedOn: string | null = null;
+  const tail = texts.slice(-12).join('\n');
+  for (const m of tail.matchAll(SIGNATURE)) {
+    const y = toYear(m[3]);
+    if (y === null) continue;
+    signedBy = m[1].replace(/^.*[。：:；;]/, '');
+    signedOn = isoDate(y, Number(m[4]), Number(m[5]));
+  }
+  if (!signedOn) {
+    // A date alone on the last lines (the name may be an image or missing).
+    for (const t of texts.slice(-6)) {
+      const d = new RegExp(`^${YEAR}\\s*年\\s*(\\d{1,2})\\s*月\\s*(\\d{1,2})\\s*日$`).exec(t.replace(/\s+/g, ''));
+      const y = d ? toYear(d[1]) : null;
+      if (d && y) signedOn = isoDate(y, Number(d[2]), Number(d[3]));
+    }
+  }
+  // The signature is the formal name; the title often prints a short form.
+  const variants: string[] = [];
+  if (signedBy) {
+    if (agency && agency !== signedBy) variants.push(agency);
+    agency = signedBy;
+  }
+  if (!agency) {
+    const publisher = doc.meta['发布机构'] || doc.meta['Author'] || '';
+    if (/[\u4e00-\u9fff]{2,}/.test(publisher)) {
+      agency = cleanText(publisher);
+      warnings.push({ code: 'agency_from_metadata', message: `the publisher is not printed in the report; taken from the page metadata (${agency})` });
+    }
+  }
+
+  // Publication date: printed 发布日期, then page metadata, then the signature.
+  let published: string | null = null;
+  const printed = /(?:发布日期|发布时间|成文日期)[:：]\s*(\d{4})[-年./](\d{1,2})[-月./](\d{1,2})/.exec(body);
+  if (printed) published = isoDate(Number(printed[1]), Number(printed[2]), Number(printed[3]));
+  for (const k of ['PubDate', '发布时间', 'pubdate', 'publishdate']) {
+    const v = doc.meta[k];
+    const m = v ? /(\d{4})[-年./](\d{1,2})[-月./](\d{1,2})/.exec(v) : null;
+    if (!published && m) published = isoDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  }
+  published ??= signedOn;
+
+  if (year === null) {
+    const first = new RegExp(`${YEAR}\\s*年`).exec(texts.slice(0, 4).join(' '));
+    const y = first ? toYear(first[1]) : null;
+    if (y) {
+      year = y;
+      warnings.push({ code: 'year_guessed', message: `no title or statistics period states the year; took ${y}, the first year mentioned` });
+    } else if (published) {
+      year = Number(published.slice(0, 4)) - 1;
+      warnings.push({ code: 'year_guessed', message: `no year is printed; assumed the year before publication (${year})` });
+    }
+  }
+  if (!agency) warnings.push({ code: 'agency_unknown', message: 'the publishing body is not named in the document' });
+  return { title, agency, agencyVariants: variants, year, published, warnings };
+}

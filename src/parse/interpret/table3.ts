@@ -1,0 +1,115 @@
+// Table 3 (收到和处理政府信息公开申请情况): rows matched by label meaning,
+// sub-items by their group (（三）不予公开 …) and number, rows whose label a
+// conversion lost placed by the format's fixed row order — each such
+// inference reported as a warning.
+import type { CellValue, ParseWarning } from '../types.ts';
+import { T3_COLS, T3_ROWS } from '../schema.ts';
+import type { StreamRow } from './rows.ts';
+import { fitData } from './fit.ts';
+import { makeValue, type TableResult } from './values.ts';
+
+type Group = 'denied' | 'unable' | 'not_processed' | 'other';
+
+const GROUP_PATTERNS: [Group, RegExp][] = [
+  ['denied', /不予公开/],
+  ['unable', /无法提供|^四无$|^法提供/],
+  ['not_processed', /不予处理/],
+  ['other', /其他处理/],
+];
+
+export interface Table3Result extends TableResult {
+  /** Whether the document prints （六）其他处理 as three sub-rows (2021) or one row. */
+  otherSubrows: boolean | null;
+  rowsFound: Set<string>;
+}
+
+export function rowOrder(otherSubrows: boolean): string[] {
+  const ids = T3_ROWS.map((r) => r.id);
+  const at = ids.indexOf('total_processed');
+  const other = otherSubrows ? ['other.no_correction', 'other.fee_unpaid', 'other.other'] : ['other'];
+  return [...ids.slice(0, at).filter((id) => !id.startsWith('other.')), ...other, ...ids.slice(at)];
+}
+
+function matchPhrases(key: string): string | null {
+  if (key === '') return null;
+  for (const r of T3_ROWS) {
+    if (r.match.some((m) => key.includes(m)) && !(r.not ?? []).some((n) => key.includes(n))) return r.id;
+  }
+  return null;
+}
+
+function groupOf(row: StreamRow): Group | null {
+  // The most specific mention wins: look at label cells from the right.
+  for (let i = row.labels.length - 1; i >= 0; i--) {
+    const k = row.labels[i].replace(/\s+/g, '');
+    for (const [g, re] of GROUP_PATTERNS) if (re.test(k.replace(/[（）()]/g, ''))) return g;
+  }
+  return null;
+}
+
+function subItemNumber(lastKey: string): number | null {
+  const m = /^(\d)(?!\d)/.exec(lastKey);
+  return m ? Number(m[1]) : null;
+}
+
+function matchRow(row: StreamRow, group: Group | null, otherSubrows: boolean): string | null {
+  const direct = matchPhrases(row.lastKey);
+  if (direct) return direct;
+  const n = subItemNumber(row.lastKey);
+  if (group && n !== null) {
+    const ids = group === 'other' ? ['other.no_correction', 'other.fee_unpaid', 'other.other'] : T3_ROWS.filter((r) => r.id.startsWith(`${group}.`)).map((r) => r.id);
+    if (n >= 1 && n <= ids.length) return ids[n - 1];
+  }
+  if (/其他处理$/.test(row.lastKey)) return otherSubrows ? null : 'other';
+  return matchPhrases(row.key);
+}
+
+export function interpretTable3(stream: StreamRow[]): Table3Result {
+  const warnings: ParseWarning[] = [];
+  const rows = stream.filter((r) => r.section === 't3' && r.data.length > 0 && r.data.length < 12);
+  // First pass: what the labels say.
+  let group: Group | null = null;
+  const labelled: { row: StreamRow; id: string | null }[] = [];
+  const subrowHint = rows.some((r) => /不补正|缴纳费用|收费通知/.test(r.key));
+  for (const row of rows) {
+    group = groupOf(row) ?? group;
+    labelled.push({ row, id: row.labels.length ? matchRow(row, group, subrowHint) : null });
+  }
+  const otherSubrows = labelled.some((l) => l.id?.startsWith('other.')) || subrowHint;
+  const order = rowOrder(otherSubrows);
+  // Second pass: rows without a readable label take the next row of the fixed order.
+  const taken = new Map<string, StreamRow>();
+  let last = -1;
+  for (const l of labelled) {
+    let id = l.id;
+    if (id === 'other' && otherSubrows) id = null;
+    if (id === null) {
+      const next = order.slice(last + 1).find((candidate) => !taken.has(candidate));
+      if (!next) {
+        warnings.push({ code: 'row_unmatched', message: `table 3 row "${l.row.labels.join(' ')}" matches no row of the format; skipped`, at: l.row.at });
+        continue;
+      }
+      id = next;
+      warnings.push({
+        code: 'row_inferred',
+        message: `table 3 row ${l.row.labels.length ? `"${l.row.labels.join(' ')}"` : 'without a label'} placed as ${id} by the format's row order`,
+        at: l.row.at,
+      });
+    }
+    if (taken.has(id)) {
+      warnings.push({ code: 'row_duplicate', message: `table 3 row ${id} printed twice; the first is kept`, at: l.row.at });
+      continue;
+    }
+    taken.set(id, l.row);
+    last = Math.max(last, order.indexOf(id));
+  }
+  const values: CellValue[] = [];
+  for (const [id, row] of taken) {
+    const fitted = fitData(row.data, T3_COLS.length, row.lossy);
+    if (fitted.problem) warnings.push({ code: 'cells_shifted', message: `table 3 row ${id}: ${fitted.problem}`, at: row.at });
+    fitted.cells.forEach((cell, i) => {
+      if (cell) values.push(makeValue('t3', id, T3_COLS[i], cell));
+    });
+  }
+  return { values, warnings, otherSubrows: rows.length ? otherSubrows : null, rowsFound: new Set(taken.keys()) };
+}
