@@ -21,7 +21,7 @@ export function fitData(data: DataCell[], n: number, lossy = false): Fitted {
   while (cells.length > n && blank(cells[0])) cells.shift();
   // In a text conversion a row that needed trimming has lost its alignment:
   // its empty cells say nothing about the document, so only printed values count.
-  const realigned = lossy && cells.length !== data.length;
+  const realigned = lossy && cells.length !== data.length && cells.some(blank);
   if (cells.length === n && !realigned) return { cells, problem: null };
   if (cells.length > n) {
     return { cells: cells.slice(cells.length - n), problem: `${cells.length} value cells for ${n} columns; read the last ${n}` };

@@ -39,7 +39,7 @@ export function sentences(doc: DocModel): string[] {
     const t = cleanText(b.text);
     if (t === '') continue;
     const prev = text.trimEnd();
-    const joinable = prev !== '' && !/[。！？；：:!?;]$/.test(prev) && !HEADING.test(t) && !text.endsWith('\n\n');
+    const joinable = prev !== '' && !/[。！？；：:!?;]$/.test(prev) && !HEADING.test(t) && !text.endsWith('\n');
     text = joinable ? `${prev}${t}` : `${text}\n${t}`;
     if (HEADING.test(t) && t.length < 40) text += '\n';
   }

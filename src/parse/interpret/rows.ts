@@ -68,7 +68,7 @@ export function buildRowStream(blocks: Block[], lossy = false): StreamRow[] {
         // Converters print a lost table's header cells as a line of prose
         // ("信息内容本年处理决定数量"); keep it as a header-only row.
         const at: Provenance = { page: block.page, line: block.line };
-        rows.push({ ...splitRow([{ text: block.text, origin: true }], at), section, prose: true, lossy });
+        rows.push({ ...splitRow([{ text: block.text, origin: true }], at), data: [], section, prose: true, lossy });
       }
       continue;
     }

@@ -55,6 +55,8 @@ function subItemNumber(lastKey: string): number | null {
 function matchRow(row: StreamRow, group: Group | null, otherSubrows: boolean): string | null {
   const direct = matchPhrases(row.lastKey);
   if (direct) return direct;
+  // "3.其他" only exists as the last sub-row of （六）其他处理.
+  if (/^\d其他$/.test(row.lastKey)) return 'other.other';
   const n = subItemNumber(row.lastKey);
   if (group && n !== null) {
     const ids = group === 'other' ? ['other.no_correction', 'other.fee_unpaid', 'other.other'] : T3_ROWS.filter((r) => r.id.startsWith(`${group}.`)).map((r) => r.id);
@@ -70,10 +72,12 @@ export function interpretTable3(stream: StreamRow[]): Table3Result {
   // First pass: what the labels say.
   let group: Group | null = null;
   const labelled: { row: StreamRow; id: string | null }[] = [];
-  const subrowHint = rows.some((r) => /不补正|缴纳费用|收费通知/.test(r.key));
-  for (const row of rows) {
+  // Labels of the 2021 sub-rows may survive only as prose next to the table.
+  const subrowHint = stream.some((r) => r.section === 't3' && /不补正|缴纳费用|收费通知/.test(r.key));
+  for (const row of stream) {
+    if (row.section !== 't3') continue;
     group = groupOf(row) ?? group;
-    labelled.push({ row, id: row.labels.length ? matchRow(row, group, subrowHint) : null });
+    if (rows.includes(row)) labelled.push({ row, id: row.labels.length ? matchRow(row, group, subrowHint) : null });
   }
   const otherSubrows = labelled.some((l) => l.id?.startsWith('other.')) || subrowHint;
   const order = rowOrder(otherSubrows);
