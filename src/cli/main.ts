@@ -2,6 +2,9 @@
 // pipeline stage. Each subcommand lives in its own file and registers itself.
 import { Command } from 'commander';
 import { registerParse } from './parse-command.ts';
+import { registerIngest, registerReparse } from './ingest-command.ts';
+import { registerQuery } from './query-command.ts';
+import { registerExport } from './export-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -11,6 +14,10 @@ export function buildProgram(): Command {
     .option('--data <dir>', 'where the raw archive and the store live', process.env.NIANBAO_DATA ?? './data')
     .showHelpAfterError();
   registerParse(program);
+  registerIngest(program);
+  registerReparse(program);
+  registerQuery(program);
+  registerExport(program);
   return program;
 }
 

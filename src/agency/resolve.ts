@@ -1,0 +1,189 @@
+// Publisher name → stable agency id, region, level and kind.
+//
+// The name is read as a chain of divisions followed by an institution
+// ("淮安市" "洪泽区" + "人民政府"). Each division after the first must lie
+// inside the previous one, so "淮安市洪泽区" is unambiguous even though
+// division names repeat across the country. When the chain still fits
+// several regions (a bare "朝阳区人民政府"), the URL's host or a region text
+// decides; failing that the result is `ambiguous` with every candidate listed,
+// never a silent pick.
+import kindsFile from './data/kinds.json' with { type: 'json' };
+import overridesFile from './data/overrides.json' with { type: 'json' };
+import { loadRegions, type Region, type RegionIndex } from './regions.ts';
+
+export type AgencyLevel = 'national' | 'province' | 'city' | 'county' | 'township';
+export type KindGroup = 'government' | 'general_office' | 'department';
+
+export interface Agency {
+  /** Stable id: `<region code>:<institution>` e.g. "640500:审计局"; "unresolved:<name>" without a region. */
+  id: string;
+  name: string;
+  regionCode: string | null;
+  regionName: string | null;
+  level: AgencyLevel | null;
+  kind: string | null;
+  kindGroup: KindGroup | null;
+}
+
+export type AgencyResolution =
+  | { status: 'resolved'; agency: Agency; via: 'name' | 'override' | 'url' | 'region_text' }
+  | { status: 'ambiguous'; name: string; candidates: Agency[]; reason: string }
+  | { status: 'unresolved'; agency: Agency; reason: string };
+
+interface KindRule {
+  kind: string;
+  group: KindGroup;
+  pattern: RegExp;
+}
+
+interface Override {
+  region: string;
+  level: AgencyLevel;
+  kind: string;
+}
+
+const kindRules: KindRule[] = kindsFile.rules.map((r) => ({
+  kind: r.kind,
+  group: r.group as KindGroup,
+  pattern: new RegExp(r.pattern),
+}));
+const overrides = overridesFile.agencies as Record<string, Override>;
+const hostRegions = overridesFile.hosts as Record<string, string>;
+
+/** Whitespace, full-width spaces and brackets around a name are print noise, not part of it. */
+export function normaliseName(name: string): string {
+  return name
+    .normalize('NFC')
+    .replace(/[\s\u3000]+/g, '')
+    .replace(/^[（(【[]|[）)】\]]$/g, '')
+    .trim();
+}
+
+export function classifyKind(institution: string): { kind: string; group: KindGroup } | null {
+  for (const rule of kindRules) if (rule.pattern.test(institution)) return { kind: rule.kind, group: rule.group };
+  return null;
+}
+
+/** Every chain of nested divisions that the name starts with, longest first. */
+function regionChains(index: RegionIndex, name: string): { region: Region; rest: string }[] {
+  const results: { region: Region; rest: string; depth: number }[] = [];
+  const walk = (pos: number, parent: Region | null, depth: number): void => {
+    let extended = false;
+    for (let len = Math.min(index.maxNameLength, name.length - pos); len >= 2; len--) {
+      const candidates = index.byName.get(name.slice(pos, pos + len));
+      if (!candidates) continue;
+      for (const r of candidates) {
+        if (parent && !index.isWithin(r.code, parent.code)) continue;
+        if (parent && r.code === parent.code) continue;
+        extended = true;
+        walk(pos + len, r, depth + 1);
+      }
+    }
+    if (!extended && parent) results.push({ region: parent, rest: name.slice(pos), depth });
+  };
+  walk(0, null, 0);
+  // Keep the chains that consumed the most text: "淮安市洪泽区" beats "淮安市" alone.
+  const best = Math.min(...results.map((r) => r.rest.length));
+  return results.filter((r) => r.rest.length === best);
+}
+
+function levelOf(region: Region): AgencyLevel {
+  return region.level;
+}
+
+function makeAgency(index: RegionIndex, name: string, region: Region | null, institution: string, o?: Override): Agency {
+  const k = o ? { kind: o.kind, group: classifyKind(institution)?.group ?? 'department' } : classifyKind(institution);
+  const regionCode = o?.region ?? region?.code ?? null;
+  return {
+    id: regionCode ? `${regionCode}:${institution}` : `unresolved:${name}`,
+    name,
+    regionCode,
+    regionName: regionCode ? index.fullName(regionCode) : null,
+    level: o?.level ?? (region ? levelOf(region) : null),
+    kind: k?.kind ?? null,
+    kindGroup: (k?.group as KindGroup | undefined) ?? null,
+  };
+}
+
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+/** Regions the hints point at: the URL host's region from the data file, or divisions named in a region text. */
+function hintRegions(index: RegionIndex, hints: { url?: string; regionText?: string }): { codes: string[]; via: 'url' | 'region_text' } | null {
+  if (hints.url) {
+    const host = hostOf(hints.url);
+    const code = host ? (hostRegions[host] ?? hostRegions[host.replace(/^www\./, '')]) : undefined;
+    if (code) return { codes: [code], via: 'url' };
+  }
+  if (hints.regionText) {
+    const chains = regionChains(index, normaliseName(hints.regionText));
+    if (chains.length > 0) return { codes: chains.map((c) => c.region.code), via: 'region_text' };
+  }
+  return null;
+}
+
+/**
+ * Resolve a publisher name as printed. `hints.url` is the page the report was
+ * found on; `hints.regionText` any text naming its region (e.g. "江苏省淮安市").
+ */
+export function resolveAgency(rawName: string, hints: { url?: string; regionText?: string } = {}): AgencyResolution {
+  const index = loadRegions();
+  const name = normaliseName(rawName);
+  const o = overrides[name];
+  if (o) {
+    const institution = name.replace(/^.*?(区|县|市|省)/, '') || name;
+    const region = index.byCode.get(o.region) ?? null;
+    return { status: 'resolved', agency: makeAgency(index, name, region, institution, o), via: 'override' };
+  }
+  if (/^(国务院|国家|中华人民共和国|中央)/.test(name)) {
+    const chains = regionChains(index, name.replace(/^(国务院|国家|中华人民共和国|中央)[^省市区县]*?(局|部|委员会|署|办公厅)/, ''));
+    const k = classifyKind(name);
+    const region = chains.length === 1 ? chains[0].region : null;
+    return {
+      status: 'resolved',
+      via: 'name',
+      agency: {
+        id: region ? `${region.code}:${name}` : `national:${name}`,
+        name,
+        regionCode: region?.code ?? null,
+        regionName: region ? index.fullName(region.code) : null,
+        level: 'national',
+        kind: k?.kind ?? null,
+        kindGroup: k?.group ?? 'department',
+      },
+    };
+  }
+  const chains = regionChains(index, name);
+  if (chains.length === 0) {
+    return { status: 'unresolved', agency: makeAgency(index, name, null, name), reason: 'no division name at the start of the publisher name' };
+  }
+  let picked = chains;
+  let via: 'name' | 'url' | 'region_text' = 'name';
+  if (chains.length > 1) {
+    const hinted = hintRegions(index, hints);
+    if (hinted) {
+      const fit = chains.filter((c) => hinted.codes.some((h) => index.isWithin(c.region.code, h) || index.isWithin(h, c.region.code)));
+      if (fit.length > 0) {
+        picked = fit;
+        via = hinted.via;
+      }
+    }
+  }
+  if (picked.length > 1) {
+    return {
+      status: 'ambiguous',
+      name,
+      candidates: picked.map((c) => makeAgency(index, name, c.region, c.rest || '人民政府')),
+      reason: `name fits ${picked.length} regions: ${picked.map((c) => `${c.region.code} ${index.fullName(c.region.code)}`).join('; ')}`,
+    };
+  }
+  const { region, rest } = picked[0];
+  // A bare division name ("上海市") used as a publisher means its government.
+  const institution = rest || '人民政府';
+  return { status: 'resolved', agency: makeAgency(index, name, region, institution), via };
+}

@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { exportStore, type ExportFormat } from '../query/export.ts';
+import { StoreReader } from '../store/reader.ts';
+import { dataDir, storeDirOf } from './store-paths.ts';
+
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .description('export current values with their agency as CSV (UTF-8 BOM), Parquet or Arrow')
+    .requiredOption('--format <f>', 'csv|parquet|arrow')
+    .option('--out <file>', 'output file (default <data>/export/values.<ext>)')
+    .action(async (o: { format: string; out?: string }, cmd: Command) => {
+      if (!['csv', 'parquet', 'arrow'].includes(o.format)) throw new Error('--format must be csv, parquet or arrow');
+      const data = dataDir(cmd);
+      const out = o.out ?? join(data, 'export', `values.${o.format}`);
+      const store = StoreReader.open(storeDirOf(data));
+      try {
+        const rows = await exportStore(store, o.format as ExportFormat, out);
+        console.log(`${rows} values written to ${out}`);
+      } finally {
+        await store.close();
+      }
+    });
+}

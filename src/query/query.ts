@@ -1,0 +1,213 @@
+// Filter, group and aggregate. Blanks are never silently zero: each cell that
+// was printed blank or as a dash (value null) is counted in `blanks`, and the
+// caller chooses whether such cells count as 0 (`blanks: 'zero'`) or are left
+// out (`'null'`, the default); the choice is echoed in every result.
+import type { StoreReader } from '../store/reader.ts';
+import { isValid } from '../store/reader.ts';
+import type { AgencyRow } from '../store/tables.ts';
+import { agencyMask, type AgencyFilter } from './filters.ts';
+import { cellsOf, resolveMetric, type MetricDef } from './metrics.ts';
+
+export type GroupKey = 'agency' | 'year' | 'region' | 'province' | 'city' | 'kind' | 'level';
+export type BlankTreatment = 'zero' | 'null';
+
+export interface QueryOptions extends AgencyFilter {
+  metric: string;
+  by: GroupKey[];
+  years?: number[];
+  blanks?: BlankTreatment;
+  /** Keep the first N rows after ordering by value (nulls last). */
+  top?: number;
+  order?: 'asc' | 'desc';
+}
+
+export interface QueryRow {
+  agency?: string;
+  agency_id?: string;
+  region_code?: string | null;
+  region_name?: string | null;
+  province?: string | null;
+  city?: string | null;
+  kind?: string | null;
+  level?: string | null;
+  year?: number | null;
+  value: number | null;
+  /** Cells read as blank or dash (no number) in this group. */
+  blanks: number;
+  /** Cells read in this group. */
+  cells: number;
+}
+
+export interface QueryResult {
+  metric: string;
+  definition: string;
+  by: GroupKey[];
+  blanks: BlankTreatment;
+  blanks_note: string;
+  rows: QueryRow[];
+}
+
+interface Acc {
+  row: QueryRow;
+  sums: Float64Array;
+  numbers: Int32Array;
+}
+
+export const BLANK_NOTES: Record<BlankTreatment, string> = {
+  null: 'blank and dash cells are treated as missing: left out of sums; a group with no number has value null',
+  zero: 'blank and dash cells are treated as 0',
+};
+
+function regionPart(code: string | null, digits: number): string | null {
+  if (!code || code.length < digits) return null;
+  return code.slice(0, digits).padEnd(6, '0');
+}
+
+function groupRow(by: GroupKey[], a: AgencyRow, year: number | null): QueryRow {
+  const row: QueryRow = { value: null, blanks: 0, cells: 0 };
+  for (const k of by) {
+    if (k === 'agency') Object.assign(row, { agency: a.name, agency_id: a.id, region_code: a.region_code, kind: a.kind, level: a.level });
+    else if (k === 'year') row.year = year;
+    else if (k === 'region') Object.assign(row, { region_code: a.region_code, region_name: a.region_name });
+    else if (k === 'province') row.province = regionPart(a.region_code, 2);
+    else if (k === 'city') row.city = regionPart(a.region_code, 4);
+    else if (k === 'kind') row.kind = a.kind;
+    else if (k === 'level') row.level = a.level;
+  }
+  return row;
+}
+
+function finish(def: MetricDef, acc: Acc, parts: string[]): number | null {
+  const sumOf = (ids: string[]): { sum: number; any: boolean } => {
+    let sum = 0, any = false;
+    for (const id of ids) {
+      const i = parts.indexOf(id);
+      sum += acc.sums[i];
+      any ||= acc.numbers[i] > 0;
+    }
+    return { sum, any };
+  };
+  if (def.type === 'ratio') {
+    const n = sumOf(def.numerator), d = sumOf(def.denominator);
+    return n.any && d.any && d.sum > 0 ? n.sum / d.sum : null;
+  }
+  const s = sumOf(parts);
+  return s.any ? s.sum : null;
+}
+
+export async function runQuery(store: StoreReader, opts: QueryOptions): Promise<QueryResult> {
+  const def = resolveMetric(opts.metric);
+  const blanks = opts.blanks ?? 'null';
+  const by = opts.by.length ? opts.by : (['agency', 'year'] as GroupKey[]);
+  const { mask, min, max, count } = agencyMask(store.agencies, opts);
+  const years = opts.years?.length ? new Set(opts.years) : undefined;
+  const groups = new Map<string, Acc>();
+  const keyOf = (agency: number, year: number | null): string =>
+    by.map((k) => (k === 'year' ? String(year) : groupKeyPart(k, store.agencies[agency]))).join('\u0001');
+  const parts = def.type === 'narrative' ? [def.id] : cellsOf(def);
+  const accFor = (agency: number, year: number | null): Acc => {
+    const k = keyOf(agency, year);
+    let acc = groups.get(k);
+    if (!acc) {
+      acc = { row: groupRow(by, store.agencies[agency], year), sums: new Float64Array(parts.length), numbers: new Int32Array(parts.length) };
+      groups.set(k, acc);
+    }
+    return acc;
+  };
+
+  if (count > 0 && def.type === 'narrative') {
+    for (const n of store.narrative()) {
+      if (n.metric !== def.narrative || !store.active[n.report] || n.agency === null || !mask[n.agency]) continue;
+      if (years && (n.year === null || !years.has(n.year))) continue;
+      const acc = accFor(n.agency, n.year);
+      acc.sums[0] += n.value;
+      acc.numbers[0]++;
+      acc.row.cells++;
+    }
+  } else if (count > 0) {
+    const active = store.active;
+    for (let p = 0; p < parts.length; p++) {
+      for await (const s of store.scanMetric(parts[p], years, { min, max })) {
+        const { report, agency, value, valueValid } = s;
+        for (let i = 0; i < s.length; i++) {
+          const ag = agency[i];
+          if (ag < 0 || !mask[ag] || !active[report[i]]) continue;
+          const acc = accFor(ag, s.year);
+          acc.row.cells++;
+          if (isValid(valueValid, i)) {
+            acc.sums[p] += value[i];
+            acc.numbers[p]++;
+          } else {
+            acc.row.blanks++;
+            if (blanks === 'zero') acc.numbers[p]++;
+          }
+        }
+      }
+    }
+  }
+  let rows = [...groups.values()].map((acc) => ({ ...acc.row, value: finish(def, acc, parts) }));
+  rows.sort((a, b) => compareRows(a, b, by));
+  if (opts.top !== undefined || opts.order) {
+    const dir = opts.order === 'asc' ? 1 : -1;
+    rows.sort((a, b) => (a.value === null ? 1 : b.value === null ? -1 : dir * (a.value - b.value)) || compareRows(a, b, by));
+    if (opts.top !== undefined) rows = rows.slice(0, opts.top);
+  }
+  return { metric: def.id, definition: def.description, by, blanks, blanks_note: BLANK_NOTES[blanks], rows };
+}
+
+function groupKeyPart(k: GroupKey, a: AgencyRow): string {
+  switch (k) {
+    case 'agency': return String(a.key);
+    case 'region': return a.region_code ?? '';
+    case 'province': return regionPart(a.region_code, 2) ?? '';
+    case 'city': return regionPart(a.region_code, 4) ?? '';
+    case 'kind': return a.kind ?? '';
+    case 'level': return a.level ?? '';
+    default: return '';
+  }
+}
+
+function compareRows(a: QueryRow, b: QueryRow, by: GroupKey[]): number {
+  for (const k of by) {
+    const x = k === 'agency' ? a.agency_id : k === 'region' ? a.region_code : a[k as 'year'];
+    const y = k === 'agency' ? b.agency_id : k === 'region' ? b.region_code : b[k as 'year'];
+    if (x === y) continue;
+    if (x === null || x === undefined) return 1;
+    if (y === null || y === undefined) return -1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+export interface ProfileRow {
+  year: number | null;
+  metric: string;
+  value: number | null;
+  cell: string;
+  derived: boolean;
+}
+
+/** Every stored value of one agency's current reports, by year and metric. */
+export async function agencyProfile(store: StoreReader, agency: string): Promise<{ agency: AgencyRow; rows: ProfileRow[] }> {
+  const { mask, min, max, count } = agencyMask(store.agencies, { agencies: [agency] });
+  if (count !== 1) throw new Error(count === 0 ? `no agency ${agency}` : `"${agency}" matches ${count} agencies; use its id`);
+  const a = store.agencies[min];
+  const cells = store.manifest.dictionaries.cell;
+  const rows: ProfileRow[] = [];
+  for await (const s of store.scanAll(undefined, { min, max })) {
+    // Rows of a batch are sorted by agency: binary-search the agency's run.
+    let lo = 0, hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (s.agency[mid] < min) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < s.length && s.agency[i] === min; i++) {
+      if (!mask[s.agency[i]] || !store.active[s.report[i]]) continue;
+      const derived = (s.derived[i >> 3] & (1 << (i & 7))) !== 0;
+      rows.push({ year: s.year, metric: s.metric, value: isValid(s.valueValid, i) ? s.value[i] : null, cell: cells[s.cell[i]], derived });
+    }
+  }
+  rows.sort((x, y) => (x.year ?? 0) - (y.year ?? 0) || (x.metric < y.metric ? -1 : x.metric > y.metric ? 1 : 0));
+  return { agency: a, rows };
+}

@@ -1,0 +1,167 @@
+// From inputs to the store: files, directories, JSON/JSONL files of parsed
+// records, and the crawler's raw archive (<data>/archive: blobs/<aa>/<sha256>
+// plus records/**.json fetch records, see src/fetch/archive.ts). Documents are
+// parsed by src/parse (loaded at run time) unless a parse of the same bytes by
+// the same parser version is cached or already in the store.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ParseMeta, ReportRecord } from '../parse/types.ts';
+import { crossYearHook } from '../query/cross-year.ts';
+import { readJsonIfExists, writeFileDurable } from './fsutil.ts';
+import { StoreWriter } from './writer.ts';
+
+export interface Parser {
+  parseDocument(bytes: Uint8Array, meta: ParseMeta): Promise<ReportRecord>;
+  PARSER_VERSION: string;
+}
+
+/** The parser is another module's work; load it when present so the store can be built and tested without it. */
+export async function loadParser(): Promise<Parser | null> {
+  const url = new URL('../parse/index.ts', import.meta.url);
+  if (!existsSync(fileURLToPath(url))) return null;
+  return (await import(url.href)) as Parser;
+}
+
+export type Source =
+  | { kind: 'record'; record: ReportRecord; origin: string }
+  | { kind: 'document'; path: string; url?: string; contentType?: string; charset?: string; read: () => Uint8Array };
+
+const isRecord = (x: unknown): x is ReportRecord =>
+  typeof x === 'object' && x !== null && 'source' in x && 'values' in x && 'parser' in x;
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...walk(p));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+interface ArchiveRecord {
+  url: string;
+  finalUrl?: string;
+  sha256: string | null;
+  kind: string;
+  outcome: string;
+  headers?: Record<string, string>;
+  charset?: string;
+}
+
+/** Report and attachment bodies in a crawler archive, one per distinct sha256. */
+export function archiveSources(root: string): Source[] {
+  const seen = new Set<string>();
+  const out: Source[] = [];
+  const recDir = join(root, 'records');
+  if (!existsSync(recDir)) return out;
+  for (const f of walk(recDir)) {
+    if (!f.endsWith('.json')) continue;
+    const r = JSON.parse(readFileSync(f, 'utf8')) as ArchiveRecord;
+    if (!r.sha256 || (r.kind !== 'report' && r.kind !== 'attachment') || r.outcome === 'blocked' || seen.has(r.sha256)) continue;
+    seen.add(r.sha256);
+    const blob = join(root, 'blobs', r.sha256.slice(0, 2), r.sha256);
+    if (!existsSync(blob)) continue;
+    out.push({ kind: 'document', path: blob, url: r.finalUrl ?? r.url, contentType: r.headers?.['content-type'], charset: r.charset, read: () => readFileSync(blob) });
+  }
+  return out;
+}
+
+/** Expand CLI inputs: files, directories (recursively), archives, record files. */
+export function discoverSources(inputs: string[]): Source[] {
+  const out: Source[] = [];
+  for (const input of inputs) {
+    const p = resolve(input);
+    if (!existsSync(p)) throw new Error(`no such file or directory: ${input}`);
+    if (statSync(p).isDirectory()) {
+      if (existsSync(join(p, 'records')) && existsSync(join(p, 'blobs'))) {
+        out.push(...archiveSources(p));
+        continue;
+      }
+      for (const f of walk(p)) out.push(...fileSources(f));
+    } else out.push(...fileSources(p));
+  }
+  return out;
+}
+
+function fileSources(path: string): Source[] {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.jsonl' || ext === '.json') {
+    const text = readFileSync(path, 'utf8');
+    const items = ext === '.jsonl' ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown) : [JSON.parse(text) as unknown];
+    const flat = items.flatMap((x) => (Array.isArray(x) ? x : [x]));
+    if (flat.length && flat.every(isRecord)) return flat.map((record) => ({ kind: 'record', record, origin: path }));
+  }
+  return [{ kind: 'document', path, read: () => readFileSync(path) }];
+}
+
+export interface IngestSummary {
+  documents: number;
+  added: number;
+  unchanged: number;
+  superseded: number;
+  failed: { source: string; error: string }[];
+  newValues: number;
+  seconds: number;
+  changed: boolean;
+}
+
+export interface IngestOptions {
+  storeDir: string;
+  /** Parse cache directory (<data>/cache/parse); parses are keyed by sha256 + parser version. */
+  cacheDir?: string;
+  parser?: Parser | null;
+  partRows?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function ingestSources(sources: Source[], opts: IngestOptions): Promise<IngestSummary> {
+  const t0 = performance.now();
+  const parser = opts.parser === undefined ? await loadParser() : opts.parser;
+  const writer = StoreWriter.open(opts.storeDir, { partRows: opts.partRows });
+  const summary: IngestSummary = { documents: sources.length, added: 0, unchanged: 0, superseded: 0, failed: [], newValues: 0, seconds: 0, changed: false };
+  try {
+    let done = 0;
+    for (const src of sources) {
+      try {
+        const record = src.kind === 'record' ? src.record : await parseCached(src, parser, writer, opts.cacheDir);
+        if (record === 'unchanged') summary.unchanged++;
+        else {
+          const r = writer.add(record);
+          if (r.status === 'unchanged') summary.unchanged++;
+          else {
+            summary.added++;
+            if (r.superseded !== null) summary.superseded++;
+          }
+        }
+      } catch (e) {
+        summary.failed.push({ source: src.kind === 'record' ? src.origin : src.path, error: (e as Error).message });
+      }
+      opts.onProgress?.(++done, sources.length);
+    }
+    const c = await writer.commit(crossYearHook);
+    summary.changed = c.changed;
+    summary.newValues = c.newValues;
+  } finally {
+    writer.close();
+  }
+  summary.seconds = (performance.now() - t0) / 1000;
+  return summary;
+}
+
+async function parseCached(
+  src: Extract<Source, { kind: 'document' }>, parser: Parser | null, writer: StoreWriter, cacheDir?: string,
+): Promise<ReportRecord | 'unchanged'> {
+  if (!parser) throw new Error('the parser (src/parse/index.ts) is not available');
+  const bytes = src.read();
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  if (writer.has(sha, parser.PARSER_VERSION)) return 'unchanged';
+  const cacheFile = cacheDir ? join(cacheDir, sha.slice(0, 2), `${sha}.${parser.PARSER_VERSION}.json`) : null;
+  const cached = cacheFile ? readJsonIfExists<ReportRecord>(cacheFile) : null;
+  if (cached) return cached;
+  const record = await parser.parseDocument(bytes, { path: src.path, url: src.url, contentType: src.contentType, charset: src.charset });
+  if (cacheFile) writeFileDurable(cacheFile, JSON.stringify(record));
+  return record;
+}

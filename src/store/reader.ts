@@ -1,0 +1,162 @@
+// Read side of the store. A reader is pinned to one manifest (one generation),
+// loads the small tables (reports, agencies) eagerly and fact batches lazily:
+// a query for one metric reads one record batch per part file, through a
+// byte-bounded LRU cache, so a national store is never loaded whole.
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RecordBatchReader, type AsyncRecordBatchFileReader, type RecordBatch } from 'apache-arrow';
+import { readManifest, type Manifest, type PartInfo } from './manifest.ts';
+import { readObjectsFile, type AgencyRow, type CheckRow, type NarrativeRow, type ReportRow } from './tables.ts';
+
+/** The columns of one fact batch that queries use, as typed arrays. */
+export interface FactSlice {
+  part: PartInfo;
+  metric: string;
+  year: number | null;
+  length: number;
+  report: Int32Array;
+  agency: Int32Array;
+  value: Float64Array;
+  /** Validity bitmap of `value` (bit set = number present), or null when all present. */
+  valueValid: Uint8Array | null;
+  /** Codes into manifest.dictionaries.cell. */
+  cell: Int8Array;
+  derived: Uint8Array;
+  batch: RecordBatch;
+}
+
+export function isValid(bits: Uint8Array | null, i: number): boolean {
+  return bits === null || (bits[i >> 3] & (1 << (i & 7))) !== 0;
+}
+
+class SliceCache {
+  private readonly map = new Map<string, FactSlice>();
+  private bytes = 0;
+  constructor(private readonly budget: number) {}
+  get(k: string): FactSlice | undefined {
+    const v = this.map.get(k);
+    if (v) {
+      this.map.delete(k);
+      this.map.set(k, v);
+    }
+    return v;
+  }
+  set(k: string, v: FactSlice): void {
+    const size = v.length * 26;
+    this.map.set(k, v);
+    this.bytes += size;
+    for (const [key, old] of this.map) {
+      if (this.bytes <= this.budget) break;
+      this.map.delete(key);
+      this.bytes -= old.length * 26;
+    }
+  }
+}
+
+export class StoreReader {
+  readonly agencies: AgencyRow[];
+  readonly reports: ReportRow[];
+  /** active[reportKey] = 1 when the report is the current version for its agency and year. */
+  readonly active: Uint8Array;
+  private readonly files = new Map<string, Promise<{ fh: FileHandle; reader: AsyncRecordBatchFileReader }>>();
+  private readonly cache: SliceCache;
+  private narrativeRows: NarrativeRow[] | null = null;
+
+  private constructor(readonly storeDir: string, readonly manifest: Manifest, cacheBytes: number) {
+    this.agencies = manifest.agencies ? (readObjectsFile(join(storeDir, manifest.agencies)) as unknown as AgencyRow[]) : [];
+    this.reports = manifest.reports ? (readObjectsFile(join(storeDir, manifest.reports)) as unknown as ReportRow[]) : [];
+    this.active = new Uint8Array(this.reports.length);
+    for (const r of this.reports) if (r.status === 'current') this.active[r.key] = 1;
+    this.cache = new SliceCache(cacheBytes);
+  }
+
+  /** Open the store's current generation (or a given, not yet swapped-in manifest). */
+  static open(storeDir: string, manifest?: Manifest, opts: { cacheMB?: number } = {}): StoreReader {
+    const m = manifest ?? readManifest(storeDir);
+    if (!m) throw new Error(`no store at ${storeDir} (run nianbao ingest first)`);
+    const mb = opts.cacheMB ?? Number(process.env.NIANBAO_CACHE_MB ?? 1024);
+    return new StoreReader(storeDir, m, mb * 1024 * 1024);
+  }
+
+  private file(rel: string): Promise<{ fh: FileHandle; reader: AsyncRecordBatchFileReader }> {
+    let f = this.files.get(rel);
+    if (!f) {
+      f = (async () => {
+        const fh = await open(join(this.storeDir, rel), 'r');
+        const reader = (await RecordBatchReader.from(fh)) as unknown as AsyncRecordBatchFileReader;
+        await reader.open();
+        return { fh, reader };
+      })();
+      this.files.set(rel, f);
+    }
+    return f;
+  }
+
+  private async slice(part: PartInfo, index: number): Promise<FactSlice> {
+    const k = `${part.file}#${index}`;
+    const hit = this.cache.get(k);
+    if (hit) return hit;
+    const { reader } = await this.file(part.file);
+    const batch = (await reader.readRecordBatch(index))!;
+    const col = (name: string) => batch.getChild(name)!.data[0];
+    const value = col('value');
+    const s: FactSlice = {
+      part, metric: part.batches![index].metric, year: part.year, length: batch.numRows,
+      report: col('report').values as Int32Array,
+      agency: col('agency').values as Int32Array,
+      value: value.values as Float64Array,
+      valueValid: value.nullCount > 0 ? (value.nullBitmap as Uint8Array) : null,
+      cell: col('cell').values as Int8Array,
+      derived: col('derived').values as Uint8Array,
+      batch,
+    };
+    this.cache.set(k, s);
+    return s;
+  }
+
+  /** Fact parts, optionally only those of some years. */
+  parts(years?: Set<number>): PartInfo[] {
+    return this.manifest.values.filter((p) => !years || (p.year !== null && years.has(p.year)));
+  }
+
+  /** Every batch holding one metric (e.g. "t3.new_received.total"). */
+  async *scanMetric(metric: string, years?: Set<number>, agencies?: { min: number; max: number }): AsyncGenerator<FactSlice> {
+    for (const p of this.parts(years)) {
+      if (agencies && p.agencyMin !== undefined && (p.agencyMax! < agencies.min || p.agencyMin > agencies.max)) continue;
+      const i = p.batches?.findIndex((b) => b.metric === metric) ?? -1;
+      if (i >= 0) yield await this.slice(p, i);
+    }
+  }
+
+  /** Every batch of every part (export, profiles). */
+  async *scanAll(years?: Set<number>, agencies?: { min: number; max: number }): AsyncGenerator<FactSlice> {
+    for (const p of this.parts(years)) {
+      if (agencies && p.agencyMin !== undefined && (p.agencyMax! < agencies.min || p.agencyMin > agencies.max)) continue;
+      for (let i = 0; i < (p.batches?.length ?? 0); i++) yield await this.slice(p, i);
+    }
+  }
+
+  /** Metric keys present in the store. */
+  metrics(): string[] {
+    const s = new Set<string>();
+    for (const p of this.manifest.values) for (const b of p.batches ?? []) s.add(b.metric);
+    return [...s].sort();
+  }
+
+  narrative(): NarrativeRow[] {
+    if (!this.narrativeRows) {
+      this.narrativeRows = this.manifest.narrative.flatMap((p) => readObjectsFile(join(this.storeDir, p.file)) as unknown as NarrativeRow[]);
+    }
+    return this.narrativeRows;
+  }
+
+  checks(): CheckRow[] {
+    const files = [...this.manifest.checks.map((p) => p.file), ...(this.manifest.crossYearChecks ? [this.manifest.crossYearChecks] : [])];
+    return files.flatMap((f) => readObjectsFile(join(this.storeDir, f)) as unknown as CheckRow[]);
+  }
+
+  async close(): Promise<void> {
+    for (const f of this.files.values()) await (await f).fh.close();
+    this.files.clear();
+  }
+}

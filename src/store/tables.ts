@@ -1,0 +1,177 @@
+// The small tables (reports, agencies, checks, narrative figures): one Arrow
+// IPC file each (checks and narrative partitioned by year). Their rows are
+// plain objects; the column list below is their schema, documented in
+// docs/schema.md.
+import { readFileSync } from 'node:fs';
+import { Bool, Float64, Int16, Int32, Schema, Table, tableFromIPC, tableToIPC, Utf8, vectorFromArray, Field, RecordBatch, makeData, Struct, type DataType } from 'apache-arrow';
+import { writeFileDurable } from './fsutil.ts';
+
+export type ColType = 'utf8' | 'int32' | 'int16' | 'float64' | 'bool';
+export interface ColumnSpec<T> {
+  name: string;
+  type: ColType;
+  nullable?: boolean;
+  get: (row: T) => string | number | boolean | null;
+}
+
+function arrowType(t: ColType): DataType {
+  return t === 'utf8' ? new Utf8() : t === 'int32' ? new Int32() : t === 'int16' ? new Int16() : t === 'float64' ? new Float64() : new Bool();
+}
+
+export function objectsToTable<T>(columns: ColumnSpec<T>[], rows: T[]): Table {
+  const fields = columns.map((c) => new Field(c.name, arrowType(c.type), c.nullable ?? true));
+  const schema = new Schema(fields);
+  const children = columns.map((c) => vectorFromArray(rows.map((r) => c.get(r)) as never[], arrowType(c.type)).data[0]);
+  const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: rows.length, nullCount: 0, children }));
+  return new Table(schema, rows.length ? [batch] : []);
+}
+
+export function writeObjectsFile<T>(path: string, columns: ColumnSpec<T>[], rows: T[]): void {
+  writeFileDurable(path, tableToIPC(objectsToTable(columns, rows), 'file'));
+}
+
+export function readObjectsFile(path: string): Record<string, unknown>[] {
+  const t = tableFromIPC(readFileSync(path));
+  const names = t.schema.fields.map((f) => f.name);
+  const cols = names.map((n) => t.getChild(n)!);
+  const out: Record<string, unknown>[] = new Array(t.numRows);
+  for (let i = 0; i < t.numRows; i++) {
+    const o: Record<string, unknown> = {};
+    for (let j = 0; j < names.length; j++) {
+      const v = cols[j].get(i);
+      o[names[j]] = typeof v === 'bigint' ? Number(v) : v;
+    }
+    out[i] = o;
+  }
+  return out;
+}
+
+// ---- reports ----------------------------------------------------------------
+
+export type ReportStatus = 'current' | 'superseded' | 'unattributed';
+
+export interface ReportRow {
+  key: number;
+  sha256: string;
+  agency_key: number | null;
+  agency_printed: string | null;
+  year: number | null;
+  source_url: string | null;
+  source_path: string | null;
+  format: string;
+  template: string;
+  published: string | null;
+  title: string | null;
+  parser_version: string;
+  status: ReportStatus;
+  superseded_by: number | null;
+  /** Why the report is superseded or unattributed. */
+  status_reason: string | null;
+  values: number;
+  /** JSON array of the parser's warnings plus the store's own (agency_ambiguous …). */
+  warnings: string;
+}
+
+export const REPORT_COLUMNS: ColumnSpec<ReportRow>[] = [
+  { name: 'key', type: 'int32', nullable: false, get: (r) => r.key },
+  { name: 'sha256', type: 'utf8', nullable: false, get: (r) => r.sha256 },
+  { name: 'agency_key', type: 'int32', get: (r) => r.agency_key },
+  { name: 'agency_printed', type: 'utf8', get: (r) => r.agency_printed },
+  { name: 'year', type: 'int16', get: (r) => r.year },
+  { name: 'source_url', type: 'utf8', get: (r) => r.source_url },
+  { name: 'source_path', type: 'utf8', get: (r) => r.source_path },
+  { name: 'format', type: 'utf8', get: (r) => r.format },
+  { name: 'template', type: 'utf8', get: (r) => r.template },
+  { name: 'published', type: 'utf8', get: (r) => r.published },
+  { name: 'title', type: 'utf8', get: (r) => r.title },
+  { name: 'parser_version', type: 'utf8', get: (r) => r.parser_version },
+  { name: 'status', type: 'utf8', nullable: false, get: (r) => r.status },
+  { name: 'superseded_by', type: 'int32', get: (r) => r.superseded_by },
+  { name: 'status_reason', type: 'utf8', get: (r) => r.status_reason },
+  { name: 'values', type: 'int32', get: (r) => r.values },
+  { name: 'warnings', type: 'utf8', get: (r) => r.warnings },
+];
+
+// ---- agencies ---------------------------------------------------------------
+
+export interface AgencyRow {
+  key: number;
+  id: string;
+  name: string;
+  /** JSON array of every name this agency was printed under. */
+  aliases: string;
+  region_code: string | null;
+  region_name: string | null;
+  level: string | null;
+  kind: string | null;
+  kind_group: string | null;
+  /** resolved | ambiguous | unresolved — how the registry placed it. */
+  resolution: string;
+  /** For ambiguous agencies: JSON array of candidate region codes. */
+  candidates: string | null;
+}
+
+export const AGENCY_COLUMNS: ColumnSpec<AgencyRow>[] = [
+  { name: 'key', type: 'int32', nullable: false, get: (r) => r.key },
+  { name: 'id', type: 'utf8', nullable: false, get: (r) => r.id },
+  { name: 'name', type: 'utf8', nullable: false, get: (r) => r.name },
+  { name: 'aliases', type: 'utf8', get: (r) => r.aliases },
+  { name: 'region_code', type: 'utf8', get: (r) => r.region_code },
+  { name: 'region_name', type: 'utf8', get: (r) => r.region_name },
+  { name: 'level', type: 'utf8', get: (r) => r.level },
+  { name: 'kind', type: 'utf8', get: (r) => r.kind },
+  { name: 'kind_group', type: 'utf8', get: (r) => r.kind_group },
+  { name: 'resolution', type: 'utf8', nullable: false, get: (r) => r.resolution },
+  { name: 'candidates', type: 'utf8', get: (r) => r.candidates },
+];
+
+// ---- check results ------------------------------------------------------------
+
+export interface CheckRow {
+  report: number;
+  agency: number | null;
+  year: number | null;
+  id: string;
+  relation: number;
+  status: string;
+  left: number | null;
+  right: number | null;
+  cells: string;
+  note: string | null;
+}
+
+export const CHECK_COLUMNS: ColumnSpec<CheckRow>[] = [
+  { name: 'report', type: 'int32', nullable: false, get: (r) => r.report },
+  { name: 'agency', type: 'int32', get: (r) => r.agency },
+  { name: 'year', type: 'int16', get: (r) => r.year },
+  { name: 'id', type: 'utf8', nullable: false, get: (r) => r.id },
+  { name: 'relation', type: 'int16', nullable: false, get: (r) => r.relation },
+  { name: 'status', type: 'utf8', nullable: false, get: (r) => r.status },
+  { name: 'left', type: 'float64', get: (r) => r.left },
+  { name: 'right', type: 'float64', get: (r) => r.right },
+  { name: 'cells', type: 'utf8', nullable: false, get: (r) => r.cells },
+  { name: 'note', type: 'utf8', get: (r) => r.note },
+];
+
+// ---- narrative figures --------------------------------------------------------
+
+export interface NarrativeRow {
+  report: number;
+  agency: number | null;
+  year: number | null;
+  metric: string;
+  value: number;
+  unit: string;
+  /** JSON array of { sentence, clause, value }: the evidence, as printed. */
+  evidence: string;
+}
+
+export const NARRATIVE_COLUMNS: ColumnSpec<NarrativeRow>[] = [
+  { name: 'report', type: 'int32', nullable: false, get: (r) => r.report },
+  { name: 'agency', type: 'int32', get: (r) => r.agency },
+  { name: 'year', type: 'int16', get: (r) => r.year },
+  { name: 'metric', type: 'utf8', nullable: false, get: (r) => r.metric },
+  { name: 'value', type: 'float64', nullable: false, get: (r) => r.value },
+  { name: 'unit', type: 'utf8', nullable: false, get: (r) => r.unit },
+  { name: 'evidence', type: 'utf8', nullable: false, get: (r) => r.evidence },
+];
