@@ -64,7 +64,7 @@ export function archiveSources(root: string): Source[] {
     seen.add(r.sha256);
     const blob = join(root, 'blobs', r.sha256.slice(0, 2), r.sha256);
     if (!existsSync(blob)) continue;
-    out.push({ kind: 'document', path: blob, url: r.finalUrl ?? r.url, contentType: r.headers?.['content-type'], charset: r.charset, read: () => readFileSync(blob) });
+    out.push({ kind: 'document', path: blob, url: r.finalUrl ?? r.url, contentType: r.headers?.['content-type'], charset: r.charset, read: () => new Uint8Array(readFileSync(blob)) });
   }
   return out;
 }
@@ -94,7 +94,8 @@ function fileSources(path: string): Source[] {
     const flat = items.flatMap((x) => (Array.isArray(x) ? x : [x]));
     if (flat.length && flat.every(isRecord)) return flat.map((record) => ({ kind: 'record', record, origin: path }));
   }
-  return [{ kind: 'document', path, read: () => readFileSync(path) }];
+  // A plain Uint8Array copy: pdf.js refuses Node Buffers.
+  return [{ kind: 'document', path, read: () => new Uint8Array(readFileSync(path)) }];
 }
 
 export interface IngestSummary {
