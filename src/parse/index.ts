@@ -39,7 +39,8 @@ async function extract(bytes: Uint8Array, format: SourceFormat, meta: ParseMeta)
   switch (format) {
     case 'pdf': {
       const { extractPdf } = await import('./pdf/index.ts');
-      return extractPdf(bytes);
+      // pdfjs refuses Node Buffers and may detach what it is given: hand it a copy.
+      return extractPdf(new Uint8Array(bytes));
     }
     case 'docx': {
       const { extractDocx } = await import('./docx/index.ts');

@@ -38,17 +38,19 @@ function titleCandidates(doc: DocModel): string[] {
   return out;
 }
 
-export function parseTitle(s: string): { agency: string | null; year: number } | null {
+export function parseTitle(s: string): { agency: string | null; year: number; title: string } | null {
   const t = cleanText(s).replace(/\s+/g, '');
   const m = TITLE.exec(t);
   if (!m) return null;
+  // The title ends at 报告: drop site suffixes ("-沭阳县发改局") and chrome before it.
+  const title = m[0].replace(/^.*(当前位置|首页|您现在的位置)[:：]?/, '');
   const year = toYear(m[2]);
   if (year === null || year < 2000 || year > 2100) return null;
   // Drop site chrome a crawler kept before the title ("当前位置：首页…").
   let agency = `${m[1]}${m[3]}`.replace(/^.*(当前位置|首页|您现在的位置)[:：]?/, '').replace(/[\s　]+/g, '');
   agency = agency.replace(/^(关于|公布|发布)/, '').replace(/(的)?$/, '');
   if (agency.length > 40 || agency.length < 2 || /[。，；！？]/.test(agency)) agency = '';
-  return { agency: agency || null, year };
+  return { agency: agency || null, year, title };
 }
 
 function allText(doc: DocModel): string[] {
@@ -68,7 +70,7 @@ export function readIdentity(doc: DocModel): Identity {
   for (const cand of titleCandidates(doc)) {
     const parsed = parseTitle(cand);
     if (!parsed) continue;
-    title ??= cleanText(cand);
+    title ??= parsed.title;
     year ??= parsed.year;
     agency ??= parsed.agency;
     if (agency && year) break;

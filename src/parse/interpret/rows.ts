@@ -22,8 +22,10 @@ export interface StreamRow {
   key: string;
   /** `labelKey` of the last label cell alone: the most specific part of the label. */
   lastKey: string;
-  /** The cells after the label, in order, as printed. */
+  /** The cells after the label, in order, as printed (blank cells included). */
   data: DataCell[];
+  /** Whether any data cell holds something: a row of blanks is still a row. */
+  hasValue: boolean;
   /** Every cell of the row as printed (merged copies marked), for header rows. */
   cells: { text: string; origin: boolean }[];
   /** Where the row starts, for warnings. */
@@ -68,13 +70,13 @@ export function buildRowStream(blocks: Block[], lossy = false): StreamRow[] {
         // Converters print a lost table's header cells as a line of prose
         // ("信息内容本年处理决定数量"); keep it as a header-only row.
         const at: Provenance = { page: block.page, line: block.line };
-        rows.push({ ...splitRow([{ text: block.text, origin: true }], at), data: [], section, prose: true, lossy });
+        rows.push({ ...splitRow([{ text: block.text, origin: true }], at), data: [], hasValue: false, section, prose: true, lossy });
       }
       continue;
     }
     block.rows.forEach((cells, r) => {
       const row = splitRow(cells, { table: block.index, row: r, page: cells[0]?.page ?? block.page });
-      if (row.data.length === 0) {
+      if (!row.hasValue) {
         // A row without values: a heading printed inside the table, or a header row.
         const joined = row.labels.join('');
         const s = headingSection(joined) ?? headerSection(row.key);
@@ -118,7 +120,8 @@ export function splitRow(cells: GridCell[], at: Provenance): Omit<StreamRow, 'se
     labels,
     key: labelKey(labels.join('')),
     lastKey: labelKey(labels[labels.length - 1] ?? ''),
-    data: hasValue ? data : [],
+    data,
+    hasValue,
     at,
     empty,
   };

@@ -39,7 +39,7 @@ function headerColsOf(text: string): HeaderCol[] {
 
 /** A header row: its origin cells (or a prose line) name the columns in order. */
 function readHeader(row: StreamRow): HeaderCol[] | null {
-  if (row.data.length > 0) return null;
+  if (row.hasValue) return null;
   const cols: HeaderCol[] = [];
   for (const c of row.cells) if (c.origin && c.text !== '') cols.push(...headerColsOf(c.text));
   return cols.length ? cols : null;
@@ -69,6 +69,7 @@ export function interpretTable2(stream: StreamRow[], fallbackTemplate: () => '20
     }
     if (row.data.length === 0) continue;
     const def = matchT2Row(row);
+    if (!def && !row.hasValue) continue;
     if (!def) {
       warnings.push({ code: 'row_unmatched', message: `table 2 row "${row.labels.join(' ')}" matches no row of the format; skipped`, at: row.at });
       continue;

@@ -68,7 +68,8 @@ function matchRow(row: StreamRow, group: Group | null, otherSubrows: boolean): s
 
 export function interpretTable3(stream: StreamRow[]): Table3Result {
   const warnings: ParseWarning[] = [];
-  const rows = stream.filter((r) => r.section === 't3' && r.data.length > 0 && r.data.length < 12);
+  // A row of blanks is a row when its label names it; without a label only printed values place a row.
+  const rows = stream.filter((r) => r.section === 't3' && r.data.length > 0 && r.data.length < 12 && (r.hasValue || r.labels.length > 0));
   // First pass: what the labels say.
   let group: Group | null = null;
   const labelled: { row: StreamRow; id: string | null }[] = [];
@@ -89,6 +90,7 @@ export function interpretTable3(stream: StreamRow[]): Table3Result {
     if (id === 'other' && otherSubrows) id = null;
     if (id === null) {
       const next = order.slice(last + 1).find((candidate) => !taken.has(candidate));
+      if (!l.row.hasValue) continue;
       if (!next) {
         warnings.push({ code: 'row_unmatched', message: `table 3 row "${l.row.labels.join(' ')}" matches no row of the format; skipped`, at: l.row.at });
         continue;

@@ -21,7 +21,7 @@ export function interpretTable4(stream: StreamRow[]): TableResult & { rowsFound:
   const rowsFound = new Set<string>();
   for (const row of stream) {
     const filled = row.data.filter((d) => d.text.trim() !== '').length;
-    if (row.data.length >= 15 && filled >= 10) {
+    if (row.data.length >= 15 && row.hasValue && (row.section === 't4' || row.labels.length === 0 || filled >= 10)) {
       if (rowsFound.size) {
         warnings.push({ code: 'row_duplicate', message: 'a second 15-value row for table 4; the first is kept', at: row.at });
         continue;
@@ -34,7 +34,7 @@ export function interpretTable4(stream: StreamRow[]): TableResult & { rowsFound:
       T4_ROWS.forEach((r) => rowsFound.add(r));
       continue;
     }
-    if (row.section !== 't4' || row.data.length === 0 || row.data.length > 6) continue;
+    if (row.section !== 't4' || !row.hasValue || row.data.length > 6) continue;
     const hit = PER_ROW.find(([, re]) => re.test(row.key));
     if (!hit || rowsFound.has(hit[0])) continue;
     const fitted = fitData(row.data, 5, row.lossy);
