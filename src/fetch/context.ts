@@ -1,0 +1,92 @@
+// One crawl context per command: the politeness gate, robots cache, fetcher
+// and archive are shared by every site crawled in it, so the global limit and
+// per-host delays hold across sites that share a host.
+import path from 'node:path';
+import { AddressGuard } from './address-guard.ts';
+import { Archive, sha256 } from './archive.ts';
+import { Fetcher } from './fetcher.ts';
+import { PolitenessGate } from './politeness.ts';
+import { RobotsCache } from './robots.ts';
+import { OriginMap, type OriginMapping } from './url-map.ts';
+
+export const DEFAULT_USER_AGENT = 'nianbao/0.1 (+https://github.com/nianbao/nianbao; collects 政府信息公开工作年度报告 for research)';
+
+export interface ContextOptions {
+  dataDir: string;
+  userAgent?: string;
+  /** Per-host delay between requests (ms); robots.txt Crawl-delay can raise it. */
+  delayMs?: number;
+  perHostConcurrency?: number;
+  globalConcurrency?: number;
+  connectTimeoutMs?: number;
+  readTimeoutMs?: number;
+  maxBodyBytes?: number;
+  maxRedirects?: number;
+  retries?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  maxRetryAfterMs?: number;
+  map?: OriginMapping[];
+  /** Private addresses (exact IPs) that may be contacted anyway. --map targets are added automatically. */
+  allowPrivate?: string[];
+  /** Obey robots.txt (default true). */
+  robots?: boolean;
+}
+
+export interface CrawlContext {
+  archive: Archive;
+  gate: PolitenessGate;
+  fetcher: Fetcher;
+  robots: RobotsCache | null;
+  allowedHosts: Set<string>;
+  dataDir: string;
+  userAgent: string;
+  requests: { count: number };
+  close(): Promise<void>;
+}
+
+export function createContext(o: ContextOptions): CrawlContext {
+  const userAgent = o.userAgent ?? DEFAULT_USER_AGENT;
+  const archive = new Archive(path.join(o.dataDir, 'archive'));
+  const gate = new PolitenessGate({ concurrency: o.perHostConcurrency ?? 1, delayMs: o.delayMs ?? 1000 }, o.globalConcurrency ?? 16);
+  const map = new OriginMap(o.map ?? []);
+  const guard = new AddressGuard(o.allowPrivate ?? []);
+  // Naming a mirror with --map is the explicit permission to contact it.
+  for (const t of map.targets) guard.allow(new URL(t).hostname.replace(/^\[|\]$/g, ''));
+  const allowedHosts = new Set<string>();
+  const requests = { count: 0 };
+  const token = userAgent.split('/')[0].trim() || 'nianbao';
+  const robots = o.robots === false ? null : new RobotsCache(gate, token, async (_origin, res) => {
+    if (!res) return;
+    const hash = await archive.putBlob(res.body);
+    await archive.putRecord({
+      key: res.finalUrl, url: res.finalUrl, finalUrl: res.finalUrl, method: 'GET', status: res.status, headers: res.headers,
+      fetchedAt: new Date().toISOString(), site: '(robots)', sha256: hash, size: res.body.length, kind: 'robots', outcome: 'list',
+      redirects: [], runId: `robots-${sha256(String(process.pid)).slice(0, 8)}`,
+    });
+  });
+  const fetcher = new Fetcher({
+    userAgent,
+    connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
+    readTimeoutMs: o.readTimeoutMs ?? 30_000,
+    maxBodyBytes: o.maxBodyBytes ?? 50 * 1024 * 1024,
+    maxRedirects: o.maxRedirects ?? 5,
+    retries: o.retries ?? 3,
+    backoffBaseMs: o.backoffBaseMs ?? 1000,
+    backoffMaxMs: o.backoffMaxMs ?? 30_000,
+    maxRetryAfterMs: o.maxRetryAfterMs ?? 120_000,
+    gate,
+    guard,
+    map,
+    allowedHosts,
+    robots: robots ?? undefined,
+    onAttempt: () => {
+      requests.count++;
+    },
+  });
+  robots?.bind(fetcher);
+  return {
+    archive, gate, fetcher, robots, allowedHosts, dataDir: o.dataDir, userAgent, requests,
+    close: () => fetcher.close(),
+  };
+}

@@ -1,0 +1,200 @@
+// Zero-config discovery on the HTML that Chinese government CMSs produce:
+// report links recognised by their titles, pagination (下一页/尾页 links, TRS
+// `countPage` + createPageHTML, numbered pages), redirect shells (meta refresh,
+// location.href), attachments, and the Hanweb jpage <datastore> embedded list.
+import * as cheerio from 'cheerio';
+
+export interface Link {
+  url: string;
+  text: string;
+  title?: string;
+}
+
+/** Titles like "平潭综合实验区2023年政府信息公开工作年度报告", "…2019年度政府信息公开年报". */
+export const DEFAULT_REPORT_TITLE = '信息公开.{0,16}(年度报告|年报)|年度报告.{0,6}信息公开|政务公开.{0,8}年度报告';
+
+export const ATTACHMENT_EXTENSIONS = ['pdf', 'doc', 'docx', 'wps', 'ofd'];
+
+const PAGINATION_TEXT = /^(下一?页|尾页|末页|最后一?页|next|>|»|›|>>)$/i;
+
+export function extractLinks(html: string, base: string): Link[] {
+  const $ = cheerio.load(html);
+  // A <base href> changes how every relative link resolves.
+  const baseHref = $('base[href]').attr('href');
+  let baseUrl = base;
+  try {
+    if (baseHref) baseUrl = new URL(baseHref, base).href;
+  } catch {
+    /* a broken <base> is ignored, as browsers do */
+  }
+  const out: Link[] = [];
+  $('a[href], area[href]').each((_, el) => {
+    const href = $(el).attr('href')!.trim();
+    if (!href || /^(javascript:|mailto:|tel:|#)/i.test(href)) return;
+    try {
+      const u = new URL(href, baseUrl);
+      u.hash = '';
+      out.push({ url: u.href, text: $(el).text().replace(/\s+/g, ' ').trim(), title: $(el).attr('title')?.trim() });
+    } catch {
+      /* unparsable href: not a link we can follow */
+    }
+  });
+  return out;
+}
+
+export function linkLabel(l: Link): string {
+  // TRS lists truncate the text ("…工作年度…") and keep the full title in @title.
+  return l.title && l.title.length >= l.text.length ? l.title : l.text;
+}
+
+export function isReportLink(l: Link, titleRe: RegExp, urlRe?: RegExp): boolean {
+  if (urlRe && !urlRe.test(l.url)) return false;
+  return titleRe.test(linkLabel(l)) || (l.title !== undefined && titleRe.test(l.text));
+}
+
+export function attachmentExtension(url: string, extensions: string[] = ATTACHMENT_EXTENSIONS): string | undefined {
+  let p: string;
+  try {
+    p = new URL(url).pathname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+  const m = p.match(/\.([a-z0-9]+)$/);
+  return m && extensions.includes(m[1]) ? m[1] : undefined;
+}
+
+export function findAttachments(links: Link[], extensions: string[] = ATTACHMENT_EXTENSIONS): Link[] {
+  return links.filter((l) => attachmentExtension(l.url, extensions) !== undefined);
+}
+
+/** Target of a redirect shell: <meta http-equiv=refresh> or a script assigning location. */
+export function findShellTarget(html: string, base: string): string | undefined {
+  const meta = html.match(/<meta[^>]+http-equiv\s*=\s*["']?refresh["']?[^>]*content\s*=\s*["']?\s*\d*\s*;?\s*url\s*=\s*['"]?([^"'>\s]+)/i)
+    ?? html.match(/<meta[^>]+content\s*=\s*["']?\s*\d*\s*;\s*url\s*=\s*['"]?([^"'>\s]+)[^>]*http-equiv\s*=\s*["']?refresh/i);
+  const script = html.match(/(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*=\s*["']([^"']+)["']/i)
+    ?? html.match(/location\.replace\(\s*["']([^"']+)["']\s*\)/i);
+  const target = meta?.[1] ?? script?.[1];
+  if (!target) return undefined;
+  // Only a page that is mostly the redirect is a shell; a full page with a
+  // location.href in some menu script is not.
+  const text = visibleText(html);
+  if (text.length > 400) return undefined;
+  try {
+    return new URL(target, base).href;
+  } catch {
+    return undefined;
+  }
+}
+
+export function visibleText(html: string): string {
+  return html
+    .replace(/<script[\s\S]*?<\/script>/gi, ' ')
+    .replace(/<style[\s\S]*?<\/style>/gi, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Pagination links by their label: 下一页, 尾页, or a bare page number pointing to the same column. */
+export function findPaginationLinks(links: Link[], base: string): string[] {
+  const dir = new URL('.', base).href;
+  const out = new Set<string>();
+  for (const l of links) {
+    const label = l.text.replace(/[[\]【】\s]/g, '');
+    const sameColumn = l.url.startsWith(dir);
+    if (PAGINATION_TEXT.test(label) || (/^\d{1,4}$/.test(label) && sameColumn)) {
+      if (sameColumn || new URL(l.url).host === new URL(base).host) out.add(l.url);
+    }
+  }
+  return [...out];
+}
+
+/**
+ * TRS static lists print `var countPage = 7;` and `createPageHTML(7, 0, "index", "html")`:
+ * pages are index.html, index_1.html … index_6.html in the list's folder.
+ */
+export function findTrsPages(html: string, base: string): string[] {
+  const call = html.match(/createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["']([\w-]+)["']\s*,\s*["'](\w+)["']/);
+  const countVar = html.match(/\b(?:var\s+)?(?:countPage|pageCount|totalPage|page_count)\s*=\s*["']?(\d+)/i);
+  const count = call ? Number(call[1]) : countVar ? Number(countVar[1]) : 0;
+  if (count <= 1) return [];
+  const stem = call?.[3] ?? 'index';
+  const basePath = new URL(base).pathname;
+  const ext = call?.[4] ?? (basePath.match(/\.(s?html?)$/)?.[1] ?? 'html');
+  const dir = new URL('.', base);
+  const pages: string[] = [new URL(`${stem}.${ext}`, dir).href];
+  for (let i = 1; i < count; i++) pages.push(new URL(`${stem}_${i}.${ext}`, dir).href);
+  return pages;
+}
+
+export interface HanwebProxy {
+  proxyUrl: string;
+  params: Record<string, string>;
+  totalRecord: number;
+  perPage: number;
+}
+
+/**
+ * Hanweb jcms column pages embed their first records in
+ * `<script type="text/xml"><datastore>…<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?…">]]></nextgroup>`
+ * and the jpage script fetches the rest by POSTing to dataproxy.jsp with
+ * startrecord/endrecord/perpage.
+ */
+export function findHanwebProxy(html: string, base: string): HanwebProxy | undefined {
+  if (!/<datastore>/i.test(html)) return undefined;
+  const next = html.match(/<nextgroup>\s*<!\[CDATA\[\s*<a[^>]+href=["']([^"']*dataproxy\.jsp[^"']*)["']/i);
+  const total = html.match(/<totalrecord>\s*(\d+)\s*<\/totalrecord>/i) ?? html.match(/totalRecord\s*[:=]\s*(\d+)/i);
+  const perPage = html.match(/perPage\s*[:=]\s*["']?(\d+)/i) ?? html.match(/<perpage>\s*(\d+)/i);
+  if (!next) return undefined;
+  const u = new URL(next[1].replace(/&amp;/g, '&'), base);
+  const params: Record<string, string> = {};
+  u.searchParams.forEach((v, k) => {
+    if (k !== 'page') params[k] = v;
+  });
+  return { proxyUrl: u.origin + u.pathname, params, totalRecord: total ? Number(total[1]) : 0, perPage: perPage ? Number(perPage[1]) : 15 };
+}
+
+/** POST bodies for the dataproxy pages after the first (the first is embedded). jpage asks for 3 pages per call. */
+export function hanwebRequests(p: HanwebProxy, recordsPerCall = p.perPage * 3): Array<{ url: string; body: string }> {
+  const out: Array<{ url: string; body: string }> = [];
+  for (let start = 1; start <= p.totalRecord; start += recordsPerCall) {
+    const end = Math.min(p.totalRecord, start + recordsPerCall - 1);
+    const q = new URLSearchParams({ startrecord: String(start), endrecord: String(end), perpage: String(p.perPage) });
+    out.push({ url: `${p.proxyUrl}?${q}`, body: new URLSearchParams(p.params).toString() });
+  }
+  return out;
+}
+
+/** The HTML fragments inside <record><![CDATA[…]]></record>, joined so links can be read from them. */
+export function hanwebRecordsHtml(xml: string): string {
+  const parts: string[] = [];
+  for (const m of xml.matchAll(/<record>\s*<!\[CDATA\[([\s\S]*?)\]\]>\s*<\/record>/gi)) parts.push(m[1]);
+  return parts.join('\n');
+}
+
+const BLOCK_MARKERS = [
+  /访问受限/, /访问被拒绝/, /拒绝访问/, /访问已被拦截/, /请求已被拦截/, /安全验证/, /人机验证/, /滑动验证/, /请完成验证/, /网站防火墙/,
+  /云防护/, /Access Denied/i, /Forbidden/i, /Request blocked/i, /请开启(浏览器的)?JavaScript/i, /please enable (JavaScript|cookies)/i,
+  /Checking your browser/i, /challenge-platform/i,
+];
+
+/**
+ * A 200 response that is really a refusal: WAF pages, anti-bot JS challenges,
+ * 访问受限 notices. Only short pages are judged, so a long report that happens
+ * to mention 安全验证 in its text is never mistaken for one.
+ */
+export function detectBlockPage(html: string): string | undefined {
+  const text = visibleText(html);
+  if (text.length > 1500) return undefined;
+  for (const re of BLOCK_MARKERS) if (re.test(text) || re.test(html.slice(0, 4000))) return `matched ${re.source}`;
+  // JS cookie challenge: almost no text, sets a cookie and reloads.
+  if (text.length < 200 && /document\.cookie\s*=/.test(html) && /location\.(reload|href|replace)/.test(html)) return 'javascript cookie challenge';
+  return undefined;
+}
+
+/** Is this HTML page the report itself (its body is the report) rather than a wrapper around an attachment? */
+export function pageIsReportBody(html: string): boolean {
+  const text = visibleText(html);
+  return /<table/i.test(html) ? text.length > 500 : text.length > 1500;
+}

@@ -1,0 +1,70 @@
+// One error type for everything that can go wrong while fetching, so the
+// crawler can count failures by kind and decide per kind whether to retry,
+// skip the URL, or abort the whole run.
+
+export type FetchErrorKind =
+  | 'timeout' // connect, headers or body timeout: transient, retried
+  | 'reset' // connection reset / closed before the response: transient, retried
+  | 'truncated' // body shorter than Content-Length: transient, retried
+  | 'refused' // connection refused: transient, retried
+  | 'http_5xx' // server error: retried
+  | 'http_429' // rate limited: retried after Retry-After
+  | 'http_4xx' // client error other than 429: never retried
+  | 'too_large' // body over the configured maximum: skipped
+  | 'redirect_loop' // a redirect chain came back to a URL it already visited
+  | 'too_many_redirects'
+  | 'host_not_allowed' // host not named by a config or the command line
+  | 'private_address' // resolves to a private/link-local address not explicitly allowed
+  | 'robots_disallowed' // robots.txt Disallow
+  | 'invalid_url'
+  | 'network'; // anything else from the socket layer
+
+/** What the caller should do about a failure. */
+export type FetchAdvice = 'retry' | 'skip' | 'abort';
+
+const RETRIABLE: ReadonlySet<FetchErrorKind> = new Set(['timeout', 'reset', 'truncated', 'refused', 'http_5xx', 'http_429', 'network']);
+
+export class FetchError extends Error {
+  readonly kind: FetchErrorKind;
+  readonly url: string;
+  readonly status?: number;
+  /** Server-requested wait (Retry-After) in ms, when it sent one. */
+  readonly retryAfterMs?: number;
+
+  constructor(kind: FetchErrorKind, url: string, message: string, opts: { status?: number; retryAfterMs?: number; cause?: unknown } = {}) {
+    super(`${kind}: ${message} (${url})`, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'FetchError';
+    this.kind = kind;
+    this.url = url;
+    this.status = opts.status;
+    this.retryAfterMs = opts.retryAfterMs;
+  }
+
+  get retriable(): boolean {
+    return RETRIABLE.has(this.kind);
+  }
+
+  /**
+   * Retriable kinds are worth another attempt later; everything else is about
+   * this one URL (skip it). Nothing a single URL does aborts a crawl.
+   */
+  get advice(): FetchAdvice {
+    return this.retriable ? 'retry' : 'skip';
+  }
+}
+
+/** Map an undici / Node socket error onto a kind. `phase` tells a reset from a truncation. */
+export function classifySocketError(err: unknown, url: string, phase: 'connect' | 'headers' | 'body'): FetchError {
+  if (err instanceof FetchError) return err;
+  const e = err as { code?: string; message?: string; cause?: { code?: string } };
+  const code = e?.code ?? e?.cause?.code ?? '';
+  const msg = e?.message ?? String(err);
+  let kind: FetchErrorKind;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ETIMEDOUT') kind = 'timeout';
+  else if (code === 'ECONNREFUSED') kind = 'refused';
+  else if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') kind = 'truncated';
+  else if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') kind = phase === 'body' ? 'truncated' : 'reset';
+  else if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') kind = 'too_large';
+  else kind = 'network';
+  return new FetchError(kind, url, `${msg}${code ? ` [${code}]` : ''} during ${phase}`, { cause: err });
+}

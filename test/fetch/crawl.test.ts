@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeBody } from '../../src/fetch/charset.ts';
+import { crawlSite } from '../../src/fetch/crawler.ts';
+import type { RunReport } from '../../src/fetch/run-report.ts';
+import { MemorySink } from '../../src/fetch/sink.ts';
+import { parseSiteConfig } from '../../src/fetch/site-config.ts';
+import { tempData, testContext } from './helpers.ts';
+import { EXPECTED_REPORTS, startTestSite, type TestSite } from './test-site.ts';
+
+let site: TestSite;
+const data = tempData();
+const sink = new MemorySink();
+let first: RunReport;
+
+const config = () => parseSiteConfig({
+  id: 'local-test', publisher: { name: '测试' }, cms: 'other', verified: false,
+  startUrls: [`${site.origin}/trs/index.html`, `${site.origin}/col/col1229/index.html`, `${site.origin}/faults/index.html`],
+  politeness: { delayMs: 150 },
+});
+
+beforeAll(async () => {
+  site = await startTestSite();
+  const ctx = testContext(data);
+  first = await crawlSite(ctx, config(), { sink });
+  await ctx.close();
+}, 60_000);
+afterAll(() => site.close());
+
+describe('crawl of the local CMS imitation', () => {
+  it('finds every report across TRS countPage paging, shells, attachments, Hanweb dataproxy and faults', () => {
+    const found = new Set(first.reportUrls.map((u) => new URL(u).pathname));
+    for (const p of [...EXPECTED_REPORTS.trs, ...EXPECTED_REPORTS.hanweb, ...EXPECTED_REPORTS.faults]) expect(found, p).toContain(p);
+    expect(found).not.toContain('/trs/news1.html');
+    // The wrapper page around the PDF is not itself handed on as a report.
+    expect(sink.docs.map((d) => new URL(d.url).pathname)).not.toContain('/trs/202501/t20250120_1.html');
+    expect(first.reports.new).toBe(sink.docs.length);
+  });
+
+  it('survives every fault and counts it by kind', () => {
+    expect(first.errors['redirect_loop']).toBe(1);
+    expect(first.errors['too_large']).toBe(1);
+    expect(first.errors['robots_disallowed']).toBe(1);
+    expect(first.blocked).toBe(1);
+    expect(first.blockedUrls[0]).toMatch(/blocked\.html$/);
+    expect(sink.docs.some((d) => d.url.endsWith('/faults/blocked.html'))).toBe(false);
+    const hits = (p: string) => site.log.filter((r) => r.path === p).length;
+    expect(hits('/faults/r500.html')).toBe(3);
+    expect(hits('/faults/r429.html')).toBe(2);
+    expect(hits('/private/secret.html')).toBe(0);
+  });
+
+  it('honours Retry-After before retrying a 429', () => {
+    const r = site.log.filter((x) => x.path === '/faults/r429.html');
+    expect(r[1].start - r[0].end!).toBeGreaterThanOrEqual(990);
+  });
+
+  it('stays polite: one request at a time, Crawl-delay (0.25 s > 150 ms config) kept between requests', () => {
+    expect(site.maxInFlight).toBe(1);
+    const reqs = site.log.slice().sort((a, b) => a.start - b.start);
+    for (let i = 1; i < reqs.length; i++) {
+      expect(reqs[i].start - reqs[i - 1].end!, `${reqs[i - 1].path} → ${reqs[i].path}`).toBeGreaterThanOrEqual(240);
+    }
+    expect(first.robots[0].crawlDelaySec).toBe(0.25);
+    expect(first.robots[0].disallowed).toHaveLength(1);
+    expect(site.log[0].path).toBe('/robots.txt');
+  });
+
+  it('decodes GBK pages as GB18030 and records the charset', async () => {
+    const gbk = sink.docs.find((d) => d.url.endsWith('t20130117_gbk.htm'))!;
+    expect(gbk.charset).toBe('gb18030');
+    expect(decodeBody(gbk.bytes, gbk.contentType).text).toContain('平潭县人民政府2012年政府信息公开工作年度报告');
+  });
+
+  it('keeps list titles and archives each document once by sha256', async () => {
+    const pdf = sink.docs.find((d) => d.url.endsWith('.pdf'))!;
+    expect(pdf.listTitle).toBe('淮安市人民政府2024年政府信息公开工作年度报告');
+    const shas = sink.docs.map((d) => d.sha256);
+    // The five fault routes serve the same report: one blob, five records.
+    expect(new Set(shas).size).toBeLessThan(shas.length);
+  });
+
+  it('re-crawls an unchanged site with conditional requests, re-reading list pages', async () => {
+    const before = site.log.length;
+    const ctx = testContext(data);
+    const again = new MemorySink();
+    const second = await crawlSite(ctx, config(), { sink: again });
+    await ctx.close();
+    expect(second.reports.new + second.reports.changed).toBe(0);
+    expect(second.reports.unchanged).toBe(first.reports.new);
+    expect(again.docs).toHaveLength(0);
+    const later = site.log.slice(before);
+    expect(later.some((r) => r.path === '/trs/index_2.html')).toBe(true);
+    expect(later.find((r) => r.path === '/trs/202501/P020250120.pdf')!.status).toBe(304);
+  });
+});
