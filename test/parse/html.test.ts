@@ -412,8 +412,12 @@ describe('extractHtml: markup details', () => {
       ['规章', '3'],
       ['规范性文件', '4'],
     ]);
-    const deep = '<div>'.repeat(20000) + '<p>深层嵌套的政府信息公开年度报告正文</p>' + '</div>'.repeat(10);
+    const deep = '<div>'.repeat(6000) + '<p>深层嵌套的政府信息公开年度报告正文</p>' + '</div>'.repeat(10);
     expect(texts(extractHtml(utf8(deep)))).toEqual(['深层嵌套的政府信息公开年度报告正文']);
+    // the same with site navigation, so that body scoring runs over the deep chain
+    const nav = Array.from({ length: 20 }, (_, i) => `<a href="/c${i}">栏目导航${i}</a>`).join('');
+    const deepWithNav = `<div class="nav">${nav}</div>` + '<div>'.repeat(6000) + '<p>深层嵌套的政府信息公开工作年度报告正文，本年度共收到申请5件。</p>';
+    expect(texts(extractHtml(utf8(deepWithNav)))).toEqual(['深层嵌套的政府信息公开工作年度报告正文，本年度共收到申请5件。']);
   });
 });
 

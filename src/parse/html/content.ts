@@ -10,7 +10,7 @@
 //     linked lines, so they pull any element that includes them down.
 // Whatever is chosen, report tables outside it are added back: losing a
 // table loses the numbers, while an extra table is only noise.
-import type { DomNode, ElementStats, WalkResult } from './walker.ts';
+import type { ElementStats, WalkResult } from './walker.ts';
 
 export interface BodySelection {
   /** Ordinal range of the body's blocks. */
@@ -29,9 +29,8 @@ const MIN_CHROME_LINK_HAN = 30;
 /** A tighter scored element inside the container replaces it if it keeps this share. */
 const TIGHTER_MIN_SHARE = 0.9;
 
-function isDescendant(node: DomNode, ancestor: DomNode): boolean {
-  for (let p = node.parent; p; p = p.parent) if (p === ancestor) return true;
-  return false;
+function isDescendant(e: ElementStats, ancestor: ElementStats): boolean {
+  return e.seq > ancestor.seq && e.seq < ancestor.seqEnd;
 }
 
 function better(a: ElementStats, b: ElementStats | undefined): boolean {
@@ -41,7 +40,7 @@ function better(a: ElementStats, b: ElementStats | undefined): boolean {
 }
 
 function inBody(e: ElementStats, body: ElementStats): boolean {
-  return e === body || isDescendant(e.node, body.node);
+  return e === body || isDescendant(e, body);
 }
 
 export function selectBody(w: WalkResult, whole = false): BodySelection {
@@ -82,7 +81,7 @@ export function selectBody(w: WalkResult, whole = false): BodySelection {
     if (
       scored &&
       scored !== known &&
-      isDescendant(scored.node, known.node) &&
+      isDescendant(scored, known) &&
       scored.han >= known.han * TIGHTER_MIN_SHARE &&
       scored.reportTables === known.reportTables
     ) {

@@ -47,6 +47,9 @@ export type RawBlock = RawTextBlock | RawTableBlock;
 export interface ElementStats {
   node: DomNode;
   depth: number;
+  /** Pre-order number, and the first number after the subtree: descendant tests in O(1). */
+  seq: number;
+  seqEnd: number;
   /** Ordinal range [start, end) of the blocks inside the element. */
   start: number;
   end: number;
@@ -133,11 +136,12 @@ export function walkDocument(root: DomNode): WalkResult {
   const tableOrdinals: number[] = [];
   let titleTag: string | undefined;
   let ordinal = 0;
+  let seq = 0;
   let linkDepth = 0;
   let titleDepth = 0;
   let bodyStats: ElementStats | undefined;
 
-  const rootStats: ElementStats = { node: root, depth: 0, start: 0, end: 0, score: 0, han: 0, linkHan: 0, reportTables: 0, images: 0, rank: -1 };
+  const rootStats: ElementStats = { node: root, depth: 0, seq: 0, seqEnd: 0, start: 0, end: 0, score: 0, han: 0, linkHan: 0, reportTables: 0, images: 0, rank: -1 };
   elements.push(rootStats);
   let stats = rootStats;
 
@@ -182,13 +186,14 @@ export function walkDocument(root: DomNode): WalkResult {
   };
 
   const openStats = (node: DomNode, depth: number, rank: number): ElementStats => {
-    const s: ElementStats = { node, depth, start: ordinal, end: ordinal, score: 0, han: 0, linkHan: 0, reportTables: 0, images: 0, rank };
+    const s: ElementStats = { node, depth, seq: ++seq, seqEnd: 0, start: ordinal, end: ordinal, score: 0, han: 0, linkHan: 0, reportTables: 0, images: 0, rank };
     elements.push(s);
     return s;
   };
 
   const closeStats = (s: ElementStats, parent: ElementStats): void => {
     s.end = ordinal;
+    s.seqEnd = seq + 1;
     parent.score += s.score;
     parent.han += s.han;
     parent.linkHan += s.linkHan;
@@ -379,6 +384,7 @@ export function walkDocument(root: DomNode): WalkResult {
   // A table left open by a truncated page still counts.
   while (tables.length > 0) finishTable(tables.pop()!, rootStats);
   rootStats.end = ordinal;
+  rootStats.seqEnd = seq + 1;
 
   return {
     blocks: sinks[0].blocks,
