@@ -9,7 +9,8 @@ import { PolitenessGate } from './politeness.ts';
 import { RobotsCache } from './robots.ts';
 import { OriginMap, type OriginMapping } from './url-map.ts';
 
-export const DEFAULT_USER_AGENT = 'nianbao/0.1 (+https://github.com/nianbao/nianbao; collects 政府信息公开工作年度报告 for research)';
+// HTTP headers are ASCII: the UA names the project and says what it collects, without Chinese.
+export const DEFAULT_USER_AGENT = 'nianbao/0.1 (+https://github.com/nianbao/nianbao; collects government information-disclosure annual reports for research)';
 
 export interface ContextOptions {
   dataDir: string;
@@ -47,6 +48,7 @@ export interface CrawlContext {
 
 export function createContext(o: ContextOptions): CrawlContext {
   const userAgent = o.userAgent ?? DEFAULT_USER_AGENT;
+  if (!/^[\x20-\x7e]+$/.test(userAgent)) throw new Error(`User-Agent must be printable ASCII (HTTP headers cannot carry other characters): "${userAgent}"`);
   const archive = new Archive(path.join(o.dataDir, 'archive'));
   const gate = new PolitenessGate({ concurrency: o.perHostConcurrency ?? 1, delayMs: o.delayMs ?? 1000 }, o.globalConcurrency ?? 16);
   const map = new OriginMap(o.map ?? []);

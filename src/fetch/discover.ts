@@ -115,9 +115,10 @@ export function findPaginationLinks(links: Link[], base: string): string[] {
  * pages are index.html, index_1.html … index_6.html in the list's folder.
  */
 export function findTrsPages(html: string, base: string): string[] {
-  const call = html.match(/createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["']([\w-]+)["']\s*,\s*["'](\w+)["']/);
+  // Arguments are literals or the script's own variables: createPageHTML(countPage, currentPage, "index", "htm").
+  const call = html.match(/createPageHTML\(\s*(\w+)\s*,\s*(\w+)\s*,\s*["']([\w-]+)["']\s*,\s*["'](\w+)["']/);
   const countVar = html.match(/\b(?:var\s+)?(?:countPage|pageCount|totalPage|page_count)\s*=\s*["']?(\d+)/i);
-  const count = call ? Number(call[1]) : countVar ? Number(countVar[1]) : 0;
+  const count = call && /^\d+$/.test(call[1]) ? Number(call[1]) : countVar ? Number(countVar[1]) : 0;
   if (count <= 1) return [];
   const stem = call?.[3] ?? 'index';
   const basePath = new URL(base).pathname;

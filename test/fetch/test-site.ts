@@ -147,6 +147,36 @@ function routes(): Map<string, Handler> {
   return r;
 }
 
+/**
+ * A mirror of 平潭综合实验区's real TRS column (www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/)
+ * with its real article URLs, served at the same paths, for --map tests.
+ */
+export const PINGTAN_ARTICLES: Array<[string, string, string]> = [
+  ['202403/t20240308_87885.htm', '2023_pingtan_zongheshiyanqu.html', '平潭综合实验区2023年政府信息公开工作年度报告'],
+  ['202202/t20220208_80613.htm', '2021_pingtan_zongheshiyanqu.html', '平潭综合实验区2021年政府信息公开工作年度报告'],
+  ['202001/t20200120_80576.htm', '2019_pingtan_zongheshiyanqu.html', '平潭综合实验区2019年政府信息公开工作年度报告'],
+  ['201801/t20180123_80506.htm', '2017_pingtan_zongheshiyanqu.txt', '平潭综合实验区2017年度政府信息公开工作年度报告'],
+  ['201701/t20170118_80485.htm', '2016_pingtan_zongheshiyanqu.txt', '平潭综合实验区2016年度政府信息公开工作年度报告'],
+  ['201402/t20140225_80774.htm', '2013_pingtan_difangshuiwuju.txt', '平潭综合实验区地方税务局2013年政府信息公开工作年度报告'],
+  ['201301/t20130117_80725.htm', '2012_pingtan_xianrenminzhengfu.txt', '平潭县人民政府2012年政府信息公开工作年度报告'],
+];
+
+export function pingtanMirror(): Map<string, Handler> {
+  const base = '/zwgk/zfxxgk/zfxxgknb/';
+  const r = new Map<string, Handler>();
+  const page = (n: number, items: Array<[string, string, string]>) =>
+    html('政府信息公开年报_平潭综合实验区', `<div class="list"><ul>${items.map(([href, , t], i) =>
+      // The real column mixes relative links and absolute links to its own host.
+      li(i === 0 && n === 1 ? `https://www.pingtan.gov.cn${base}${href}` : `./${href}`, t)).join('')}</ul></div><script>var currentPage = ${n};var countPage = 2;createPageHTML(countPage, currentPage, "index", "htm");</script>`);
+  r.set(base, (_q, s) => send(s, page(0, PINGTAN_ARTICLES.slice(0, 4))));
+  r.set(`${base}index.htm`, r.get(base)!);
+  r.set(`${base}index_1.htm`, (_q, s) => send(s, page(1, PINGTAN_ARTICLES.slice(4))));
+  for (const [href, file, title] of PINGTAN_ARTICLES) {
+    r.set(base + href, (_q, s) => send(s, file.endsWith('.txt') ? textReport(file, title) : corpus(file)));
+  }
+  return r;
+}
+
 export async function startTestSite(extra: Map<string, Handler> = new Map()): Promise<TestSite> {
   const table = routes();
   for (const [k, v] of extra) table.set(k, v);

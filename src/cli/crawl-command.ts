@@ -1,0 +1,105 @@
+// `nianbao crawl`: collect reports from sites (configs in scrapers/ or a bare
+// list-page URL), archive them, parse them and ingest them into the store.
+import type { Command } from 'commander';
+import { DEFAULT_USER_AGENT } from '../fetch/context.ts';
+import { createProgress } from '../fetch/progress.ts';
+import { formatReport } from '../fetch/run-report.ts';
+import { resolveTargets, runSites, type RunSitesOptions } from '../fetch/run-sites.ts';
+import { ConfigError } from '../fetch/site-config.ts';
+import { parseMapping } from '../fetch/url-map.ts';
+
+const int = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`expected a non-negative number, got "${v}"`);
+  return n;
+};
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export interface CrawlCliOptions {
+  scrapers: string;
+  all?: boolean;
+  map?: string[];
+  allowPrivate?: string[];
+  userAgent: string;
+  delay: number;
+  concurrency: number;
+  globalConcurrency: number;
+  connectTimeout: number;
+  readTimeout: number;
+  maxBody: number;
+  retries: number;
+  maxListPages?: number;
+  fresh?: boolean;
+  parse: boolean;
+  json?: boolean;
+}
+
+/** The fetch options shared by `crawl` and `schedule`. */
+export function addFetchOptions(cmd: Command): Command {
+  return cmd
+    .option('--scrapers <dir>', 'directory of site configs', './scrapers')
+    .option('--map <origin=mirror>', 'fetch a site from a mirror, keeping its real URLs (repeatable), e.g. https://www.example.gov.cn=http://127.0.0.1:8080', collect)
+    .option('--allow-private <ip>', 'allow this private/loopback address (repeatable); refused otherwise', collect)
+    .option('--user-agent <ua>', 'identifying User-Agent', process.env.NIANBAO_USER_AGENT ?? DEFAULT_USER_AGENT)
+    .option('--delay <ms>', 'per-host delay between requests (robots.txt Crawl-delay can raise it)', int, 1000)
+    .option('--concurrency <n>', 'requests in flight per host', int, 1)
+    .option('--global-concurrency <n>', 'requests in flight overall', int, 16)
+    .option('--connect-timeout <ms>', 'TCP/TLS connect timeout', int, 10_000)
+    .option('--read-timeout <ms>', 'timeout waiting for headers or between body chunks', int, 30_000)
+    .option('--max-body <bytes>', 'largest response accepted', int, 50 * 1024 * 1024)
+    .option('--retries <n>', 'retries on timeouts, resets, 5xx and 429', int, 3)
+    .option('--max-list-pages <n>', 'cap on list pages per site', int)
+    .option('--no-parse', 'archive only: do not parse or ingest');
+}
+
+export function runOptions(data: string, o: CrawlCliOptions): RunSitesOptions {
+  return {
+    dataDir: data,
+    userAgent: o.userAgent,
+    delayMs: o.delay,
+    perHostConcurrency: Math.max(1, o.concurrency),
+    globalConcurrency: Math.max(1, o.globalConcurrency),
+    connectTimeoutMs: o.connectTimeout,
+    readTimeoutMs: o.readTimeout,
+    maxBodyBytes: o.maxBody,
+    retries: o.retries,
+    map: (o.map ?? []).map(parseMapping),
+    allowPrivate: o.allowPrivate ?? [],
+    parse: o.parse,
+    fresh: o.fresh,
+    maxListPages: o.maxListPages,
+  };
+}
+
+export function registerCrawl(program: Command): void {
+  addFetchOptions(
+    program
+      .command('crawl')
+      .description('collect reports from government sites: list-page URLs or site ids from scrapers/')
+      .argument('[targets...]', 'list-page URLs (zero-config) or site ids / config files')
+      .option('--all', 'crawl every site in the scrapers directory')
+      .option('--fresh', 'start a new run even if an unfinished one could be resumed')
+      .option('--json', 'print the run reports as JSON on stdout'),
+  ).action(async (targets: string[], o: CrawlCliOptions, cmd: Command) => {
+    const data = (cmd.optsWithGlobals() as { data: string }).data;
+    let sites;
+    try {
+      sites = await resolveTargets(targets, o.scrapers, o.all ?? false);
+    } catch (e) {
+      console.error((e as Error).message);
+      process.exitCode = e instanceof ConfigError ? 2 : 1;
+      return;
+    }
+    const runs = await runSites(sites, {
+      ...runOptions(data, o),
+      progress: (site) => createProgress(site, { tty: Boolean(process.stderr.isTTY) && !o.json }),
+    });
+    if (o.json) console.log(JSON.stringify(runs.length === 1 ? runs[0] : runs, null, 1));
+    else {
+      for (const r of runs) {
+        console.log(formatReport(r.report));
+        if (r.ingest) console.log(`  store: ${r.ingest.added} added, ${r.ingest.unchanged} unchanged, ${r.ingest.failed} failed`);
+      }
+    }
+  });
+}

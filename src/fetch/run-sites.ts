@@ -1,0 +1,63 @@
+// Shared by `crawl` and `schedule`: resolve targets to site configs, build the
+// crawl context from command-line options, crawl each site, hand documents on.
+import path from 'node:path';
+import { createContext, type ContextOptions } from './context.ts';
+import { crawlSite, type CrawlEvent } from './crawler.ts';
+import type { RunReport } from './run-report.ts';
+import { MemorySink, type DocumentSink } from './sink.ts';
+import { adHocConfig, loadSiteConfig, loadSiteConfigs, type SiteConfig } from './site-config.ts';
+import { ParseStoreSink } from './store-sink.ts';
+
+export async function resolveTargets(targets: string[], scrapersDir: string, all: boolean): Promise<SiteConfig[]> {
+  const out: SiteConfig[] = all ? await loadSiteConfigs(scrapersDir) : [];
+  for (const t of targets) {
+    if (/^https?:\/\//i.test(t)) out.push(adHocConfig(t));
+    else if (t.endsWith('.json')) out.push(await loadSiteConfig(t));
+    else out.push(await loadSiteConfig(path.join(scrapersDir, `${t}.json`)));
+  }
+  if (!out.length) throw new Error('nothing to crawl: name a list-page URL, a site id from scrapers/, or use --all');
+  return out;
+}
+
+export interface RunSitesOptions extends ContextOptions {
+  parse: boolean;
+  fresh?: boolean;
+  maxListPages?: number;
+  progress?: (site: string) => { onEvent(ev: CrawlEvent): void; stop(): void };
+}
+
+export interface SiteRun {
+  report: RunReport;
+  ingest: { added: number; unchanged: number; failed: number } | null;
+}
+
+export async function runSites(sites: SiteConfig[], o: RunSitesOptions): Promise<SiteRun[]> {
+  const ctx = createContext(o);
+  const out: SiteRun[] = [];
+  try {
+    for (const s0 of sites) {
+      const site = o.maxListPages ? { ...s0, maxListPages: o.maxListPages } : s0;
+      const sink: DocumentSink & { finish?: ParseStoreSink['finish'] } = o.parse ? new ParseStoreSink({ dataDir: o.dataDir }) : new MemorySink();
+      const progress = o.progress?.(site.id);
+      let report: RunReport;
+      try {
+        report = await crawlSite(ctx, site, { sink, fresh: o.fresh, onEvent: (ev) => progress?.onEvent(ev) });
+      } finally {
+        progress?.stop();
+      }
+      let ingest = null;
+      if (sink instanceof ParseStoreSink) {
+        try {
+          ingest = await sink.finish(ctx.archive, [report.runId]);
+        } catch (e) {
+          report.errors['ingest'] = (report.errors['ingest'] ?? 0) + 1;
+          report.errorSamples.push({ url: site.id, kind: 'ingest', message: `${(e as Error).message}; documents stay archived, run \`nianbao reparse\` later` });
+        }
+      }
+      out.push({ report, ingest });
+    }
+  } finally {
+    await ctx.close();
+  }
+  return out;
+}

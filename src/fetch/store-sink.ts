@@ -1,0 +1,67 @@
+// The real hand-off: each new or changed document is parsed as soon as it is
+// archived (so a parse failure shows up in the run report against its URL) and
+// the parse is cached durably where the store's ingest looks for it; at the
+// end of the run everything the run archived is ingested into the store in
+// one commit. Ingesting "everything this run archived" rather than "what this
+// process saw" covers documents fetched before a crash and resume.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ParseMeta, ReportRecord } from '../parse/types.ts';
+import { writeFileAtomic } from './atomic-file.ts';
+import type { Archive } from './archive.ts';
+import type { DocumentSink, SinkDocument } from './sink.ts';
+
+interface Parser {
+  parseDocument(bytes: Uint8Array, meta: ParseMeta): Promise<ReportRecord>;
+  PARSER_VERSION: string;
+}
+
+export interface StoreSinkOptions {
+  dataDir: string;
+  /** Skip the store and only parse (e.g. when the store is not wanted). */
+  ingest?: boolean;
+}
+
+export class ParseStoreSink implements DocumentSink {
+  private parser?: Parser;
+  readonly parsed: Array<{ url: string; sha256: string; year: number | null; title: string | null }> = [];
+
+  constructor(private readonly opts: StoreSinkOptions) {}
+
+  private async loadParser(): Promise<Parser> {
+    if (!this.parser) this.parser = (await import('../parse/index.ts')) as unknown as Parser;
+    return this.parser;
+  }
+
+  private cacheFile(sha: string, version: string): string {
+    return path.join(this.opts.dataDir, 'cache', 'parse', sha.slice(0, 2), `${sha}.${version}.json`);
+  }
+
+  async accept(doc: SinkDocument): Promise<void> {
+    const parser = await this.loadParser();
+    // pdf.js refuses Node Buffers: hand over a plain Uint8Array copy.
+    const bytes = new Uint8Array(doc.bytes);
+    const record = await parser.parseDocument(bytes, { url: doc.finalUrl, contentType: doc.contentType, charset: doc.charset });
+    await writeFileAtomic(this.cacheFile(doc.sha256, parser.PARSER_VERSION), JSON.stringify(record));
+    this.parsed.push({ url: doc.url, sha256: doc.sha256, year: record.year, title: record.title });
+  }
+
+  /** Ingest every report/attachment this run archived (new or changed) into the store. */
+  async finish(archive: Archive, runIds: string[]): Promise<{ added: number; unchanged: number; failed: number } | null> {
+    if (this.opts.ingest === false) return null;
+    const { ingestSources } = await import('../store/ingest.ts');
+    const runs = new Set(runIds);
+    const seen = new Set<string>();
+    const sources = [];
+    for (const r of await archive.allRecords()) {
+      if (!runs.has(r.runId) || !r.sha256 || (r.kind !== 'report' && r.kind !== 'attachment')) continue;
+      if ((r.outcome !== 'new' && r.outcome !== 'changed') || seen.has(r.sha256)) continue;
+      seen.add(r.sha256);
+      const blob = archive.blobPath(r.sha256);
+      sources.push({ kind: 'document' as const, path: blob, url: r.finalUrl, contentType: r.headers['content-type'], charset: r.charset, read: () => new Uint8Array(readFileSync(blob)) });
+    }
+    if (!sources.length) return { added: 0, unchanged: 0, failed: 0 };
+    const s = await ingestSources(sources, { storeDir: path.join(this.opts.dataDir, 'store'), cacheDir: path.join(this.opts.dataDir, 'cache', 'parse') });
+    return { added: s.added, unchanged: s.unchanged, failed: s.failed.length };
+  }
+}
