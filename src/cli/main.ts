@@ -5,6 +5,7 @@ import { registerParse } from './parse-command.ts';
 import { registerIngest, registerReparse } from './ingest-command.ts';
 import { registerQuery } from './query-command.ts';
 import { registerExport } from './export-command.ts';
+import { registerCrawl } from './crawl-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerReparse(program);
   registerQuery(program);
   registerExport(program);
+  registerCrawl(program);
   return program;
 }
 
