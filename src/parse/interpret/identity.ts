@@ -16,9 +16,31 @@ export interface Identity {
 }
 
 const YEAR = '((?:19|20)\\d{2}|[〇零○Ｏ一二三四五六七八九]{4})';
-const TITLE = new RegExp(`^(.*?)\\s*${YEAR}\\s*年\\s*度?\\s*(.*?)\\s*(?:政府|政务)?\\s*信\\s*息\\s*公\\s*开.*?报\\s*告`);
+const TITLE = new RegExp(`^(.*?)\\s*${YEAR}\\s*年\\s*度?\\s*([^，。；,]{0,30}?)\\s*(?:政府|政务)?\\s*信\\s*息\\s*公\\s*开[^，。；,]{0,14}?报\\s*告`);
 const ORG_SUFFIX = '(人民政府|政府办公厅|政府办公室|办公厅|办公室|办事处|管理委员会|管委会|委员会|委|局|厅|署|院|中心|处|所|站|队|部|馆|会|公司|镇|乡|街道|总队|支队|大队)';
 const SIGNATURE = new RegExp(`([\\u4e00-\\u9fff（）()]{2,40}?${ORG_SUFFIX})\\s*${YEAR}\\s*年\\s*(\\d{1,2})\\s*月\\s*(\\d{1,2})\\s*日`, 'g');
+
+// Page chrome that text renderings keep in front of the title, and the words
+// that join a name to the year ("关于印发", "特编制").
+const CHROME = /^.*(当前位置|首页|您现在的位置|专栏|专题|互动交流|政务服务|新闻中心|信息公开目录|年度报告|年报|注册|登录|打印|字体|无障碍|有效性[:：]?有效|有效性|市直部门|乡镇\(街道办\)|乡镇（街道办）)/;
+
+export function cleanAgency(text: string): string | null {
+  let a = text.replace(/\s+/g, '').split(/[>|｜•·,，。:：;；!！?？》」】\]]/).pop() ?? '';
+  a = a.replace(CHROME, '');
+  a = a.replace(/^[\d\-./年月日]+/, '').replace(/^有效(?=[\u4e00-\u9fff]{4})/, '');
+  a = a.replace(/^(特向社会公布|向社会公布|特此公布|现将|现予公布|现公布|公布|发布|关于|根据)/, '').replace(/(关于印发|关于|印发|特编制|编制|的)$/, '');
+  if (/我局|本局|我单位|本单位|我委|本机关|我镇|我区|我县|我市|条例|规定|《|各(县|部门|单位|乡镇)/.test(a)) return null;
+  if (a.length < 2 || a.length > 40) return null;
+  return a;
+}
+
+// Prose that names the publisher: "由两城镇人民政府党政办公室编制",
+// "2024年，教育部坚持…", "…，官洲街道办事处认真贯彻落实…".
+const ORG = '[\\u4e00-\\u9fff（）()]{2,30}?(?:人民政府|办事处|管委会|委员会|住建委|卫健委|委|局|厅|署|部|院|办|中心|镇|乡|街道)';
+const BY_PROSE = [
+  new RegExp(`由(${ORG})(?:党政办公室|办公室|政府信息公开工作领导小组办公室|信息公开工作领导小组办公室)?(?:根据|编制|汇总|负责)`),
+  new RegExp(`(?:^|[,，。；])(?:\\d{4}年[,，]?)?(?:在[^,，。]{2,20}下[,，])?(${ORG})(?:坚持|认真|深入|始终|全面|紧紧|高度|严格|积极|持续|不断)`),
+];
 
 function toYear(s: string): number | null {
   if (/^\d{4}$/.test(s)) return Number(s);
@@ -46,10 +68,7 @@ export function parseTitle(s: string): { agency: string | null; year: number; ti
   const title = m[0].replace(/^.*(当前位置|首页|您现在的位置)[:：]?/, '');
   const year = toYear(m[2]);
   if (year === null || year < 2000 || year > 2100) return null;
-  // Drop site chrome a crawler kept before the title ("当前位置：首页…").
-  let agency = `${m[1]}${m[3]}`.replace(/^.*(当前位置|首页|您现在的位置)[:：]?/, '').replace(/[\s　]+/g, '');
-  agency = agency.replace(/^(关于|公布|发布)/, '').replace(/(的)?$/, '');
-  if (agency.length > 40 || agency.length < 2 || /[。，；！？]/.test(agency)) agency = '';
+  const agency = cleanAgency(`${m[1]}${m[3]}`);
   return { agency: agency || null, year, title };
 }
 
@@ -109,6 +128,18 @@ export function readIdentity(doc: DocModel): Identity {
   if (signedBy) {
     if (agency && agency !== signedBy) variants.push(agency);
     agency = signedBy;
+  }
+  if (!agency) {
+    const intro = texts.slice(0, 6).join('。').replace(/\s+/g, '');
+    for (const re of BY_PROSE) {
+      const m = re.exec(intro);
+      const name = m ? cleanAgency(m[1]) : null;
+      if (name) {
+        agency = name;
+        warnings.push({ code: 'agency_from_prose', message: `no title or signature names the publisher; read "${name}" from the text` });
+        break;
+      }
+    }
   }
   if (!agency) {
     const publisher = doc.meta['发布机构'] || doc.meta['Author'] || '';

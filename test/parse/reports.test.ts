@@ -1,0 +1,77 @@
+// What the issue states about particular real reports, asserted directly.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseDocument } from '../../src/parse/index.ts';
+import type { ReportRecord } from '../../src/parse/types.ts';
+import { REPORTS } from './helpers.ts';
+
+const parse = (f: string) => parseDocument(readFileSync(join(REPORTS, f)), { path: f });
+const value = (r: ReportRecord, id: string) => r.values.find((v) => `${v.table}.${v.row}.${v.col}` === id);
+
+describe('the seed report (中卫市审计局 2020, markdown conversion)', () => {
+  it('is 中卫市审计局, 2020, 2019 format', async () => {
+    const r = await parse('2020_zhongwei_shenjiju.md');
+    expect(r.agency?.name).toBe('中卫市审计局');
+    expect(r.year).toBe(2020);
+    expect(r.template).toBe('2019');
+    expect(r.published).toBe('2021-01-25');
+  });
+
+  it('prints 0 in every table 3 and 4 cell it prints, and reports the lost rows as missing', async () => {
+    const r = await parse('2020_zhongwei_shenjiju.md');
+    const printed = r.values.filter((v) => (v.table === 't3' || v.table === 't4') && v.cell === 'number');
+    expect(printed.length).toBeGreaterThan(40);
+    expect(printed.every((v) => v.value === 0)).toBe(true);
+    expect(r.values.filter((v) => v.table === 't4')).toHaveLength(15);
+    const missingRows = new Set(r.missing.filter((m) => m.table === 't3').map((m) => m.row));
+    // Lost after （四）无法提供 2: item 3, （五）, （六）, （七）总计 and 四、结转.
+    for (const row of ['unable.unclear', 'not_processed.complaint', 'other', 'total_processed', 'carried_forward']) expect(missingRows).toContain(row);
+    expect(value(r, 't3.unable.needs_creation.total')?.value).toBe(0);
+  });
+
+  it('reads audit results published = 17 from three clauses (9 + 4 + 4)', async () => {
+    const r = await parse('2020_zhongwei_shenjiju.md');
+    const audit = r.narrative.find((n) => n.metric === 'audit_results_published')!;
+    expect(audit.value).toBe(17);
+    expect(audit.evidence.map((e) => e.value)).toEqual([9, 4, 4]);
+    expect(audit.evidence[0].clause).toContain('财政预算执行');
+    expect(audit.evidence[0].sentence).toContain('审计结果');
+  });
+});
+
+describe('洪泽区 2023 (PDF): a real table-4 inconsistency', () => {
+  it('keeps the values as printed and fails relation 4', async () => {
+    const r = await parse('2023_huaian_hongzequ.pdf');
+    expect(value(r, 't4.review.upheld')?.value).toBe(10);
+    expect(value(r, 't4.review.corrected')?.value).toBe(1);
+    expect(value(r, 't4.review.total')?.value).toBe(0);
+    expect(value(r, 't4.litigation_after_review.upheld')?.value).toBe(5);
+    const failed = r.checks.filter((c) => c.status === 'fail').map((c) => c.id);
+    expect(failed).toEqual(expect.arrayContaining(['r4.review', 'r4.litigation_after_review']));
+    expect(r.checks.find((c) => c.id === 'r4.review')).toMatchObject({ left: 0, right: 11 });
+    // Table 3 adds up.
+    expect(r.checks.filter((c) => c.relation <= 3 && c.status !== 'pass')).toEqual([]);
+  });
+});
+
+describe('the same report in three formats', () => {
+  it('gives identical values from the HTML, the DOCX and the PDF', async () => {
+    const base = '2019_shanghai_shizhengfubangongting';
+    const [html, docx, pdf] = await Promise.all([parse(`${base}.html`), parse(`${base}.rerendered.docx`), parse(`${base}.rerendered.pdf`)]);
+    const form = (r: ReportRecord) => r.values.map((v) => `${v.table}.${v.row}.${v.col}=${v.cell}:${v.value}`).sort();
+    expect(form(docx)).toEqual(form(html));
+    expect(form(pdf)).toEqual(form(html));
+    expect(value(html, 't2.procurement.amount_10k_yuan')).toMatchObject({ value: 25.1, raw: '251000元', unit: '万元' });
+    expect(value(html, 't3.new_received.total')?.value).toBe(859);
+  });
+});
+
+describe('legacy reports', () => {
+  it('are recognised with agency and year and no table values', async () => {
+    const r = await parse('2012_pingtan_xianrenminzhengfu.txt');
+    expect(r).toMatchObject({ template: 'legacy', year: 2012, agency: { name: '平潭县人民政府' } });
+    expect(r.values).toEqual([]);
+    expect(r.checks).toEqual([]);
+  });
+});
