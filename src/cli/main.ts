@@ -6,6 +6,8 @@ import { registerIngest, registerReparse } from './ingest-command.ts';
 import { registerQuery } from './query-command.ts';
 import { registerExport } from './export-command.ts';
 import { registerCrawl } from './crawl-command.ts';
+import { registerSchedule } from './schedule-command.ts';
+import { registerJobs } from './jobs-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   registerQuery(program);
   registerExport(program);
   registerCrawl(program);
+  registerSchedule(program);
+  registerJobs(program);
   return program;
 }
 

@@ -1,7 +1,7 @@
 // Shared by `crawl` and `schedule`: resolve targets to site configs, build the
 // crawl context from command-line options, crawl each site, hand documents on.
 import path from 'node:path';
-import { createContext, type ContextOptions } from './context.ts';
+import { createContext, type ContextOptions, type CrawlContext } from './context.ts';
 import { crawlSite, type CrawlEvent } from './crawler.ts';
 import type { RunReport } from './run-report.ts';
 import { MemorySink, type DocumentSink } from './sink.ts';
@@ -24,6 +24,8 @@ export interface RunSitesOptions extends ContextOptions {
   fresh?: boolean;
   maxListPages?: number;
   progress?: (site: string) => { onEvent(ev: CrawlEvent): void; stop(): void };
+  /** A context shared across calls (the scheduler's), left open afterwards. */
+  ctx?: CrawlContext;
 }
 
 export interface SiteRun {
@@ -32,7 +34,7 @@ export interface SiteRun {
 }
 
 export async function runSites(sites: SiteConfig[], o: RunSitesOptions): Promise<SiteRun[]> {
-  const ctx = createContext(o);
+  const ctx = o.ctx ?? createContext(o);
   const out: SiteRun[] = [];
   try {
     for (const s0 of sites) {
@@ -57,7 +59,7 @@ export async function runSites(sites: SiteConfig[], o: RunSitesOptions): Promise
       out.push({ report, ingest });
     }
   } finally {
-    await ctx.close();
+    if (!o.ctx) await ctx.close();
   }
   return out;
 }
