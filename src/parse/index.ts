@@ -65,7 +65,14 @@ export async function parseDocument(bytes: Uint8Array, meta: ParseMeta = {}): Pr
   if (format === 'doc' || format === 'wps' || format === 'ofd' || format === 'unknown') {
     throw new UnreadableDocumentError('unsupported_format', `${name}: ${format.toUpperCase()} files are not supported yet (convert to PDF or DOCX)`);
   }
-  const doc = await extract(bytes, format, meta);
+  let doc: DocModel;
+  try {
+    doc = await extract(bytes, format, meta);
+  } catch (e) {
+    // Whatever a damaged file makes a library throw, the caller learns one thing: skip this document.
+    if (e instanceof UnreadableDocumentError) throw new UnreadableDocumentError(e.reason, e.message.startsWith(name) ? e.message : `${name}: ${e.message}`);
+    throw new UnreadableDocumentError('corrupt', `${name}: the ${format.toUpperCase()} could not be read (${e instanceof Error ? e.message : String(e)})`);
+  }
   const source: SourceInfo = { sha256: createHash('sha256').update(bytes).digest('hex'), format };
   if (meta.path) source.path = meta.path;
   if (meta.url) source.url = meta.url;
