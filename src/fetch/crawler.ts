@@ -113,8 +113,10 @@ class SiteCrawl {
     } catch (e) {
       const err = e instanceof FetchError ? e : undefined;
       const kind = err?.kind ?? 'internal';
-      outcome = `error:${kind}`;
-      countError(this.report, item.url, kind, (e as Error).message);
+      // A probed next page (index_N / N.html) that does not exist is the end of the list, not a failure.
+      const endOfList = err?.status === 404 && item.kind === 'list' && item.page !== undefined && item.page.mode !== 'json-api' && item.page.n > 0;
+      outcome = endOfList ? 'end-of-list' : `error:${kind}`;
+      if (!endOfList) countError(this.report, item.url, kind, (e as Error).message);
     }
     try {
       await this.frontier.markDone(item.key, outcome);

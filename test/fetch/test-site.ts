@@ -30,17 +30,17 @@ export interface TestSite {
   close(): Promise<void>;
 }
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string, hit: number) => void;
+export type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string, hit: number) => void;
 
-const html = (title: string, body: string, charset = 'utf-8') =>
+export const html = (title: string, body: string, charset = 'utf-8') =>
   `<!DOCTYPE html><html><head><meta charset="${charset}"><title>${title}</title></head><body>${body}</body></html>`;
 
 /** A corpus text report wrapped in a page, as a CMS would render it. */
-const textReport = (file: string, title: string) => html(title, `<div class="TRS_Editor"><h1>${title}</h1><pre>${corpus(file).toString('utf8').replace(/</g, '&lt;')}</pre></div>`);
+export const textReport = (file: string, title: string) => html(title, `<div class="TRS_Editor"><h1>${title}</h1><pre>${corpus(file).toString('utf8').replace(/</g, '&lt;')}</pre></div>`);
 
-const li = (href: string, title: string) => `<li><a href="${href}" title="${title}" target="_blank">${title.slice(0, 12)}…</a><span>2024-01-20</span></li>`;
+export const li = (href: string, title: string) => `<li><a href="${href}" title="${title}" target="_blank">${title.slice(0, 12)}…</a><span>2024-01-20</span></li>`;
 
-function send(res: http.ServerResponse, body: string | Buffer, type = 'text/html; charset=utf-8', status = 200, headers: Record<string, string> = {}): void {
+export function send(res: http.ServerResponse, body: string | Buffer, type = 'text/html; charset=utf-8', status = 200, headers: Record<string, string> = {}): void {
   const buf = typeof body === 'string' ? Buffer.from(body) : body;
   res.writeHead(status, { 'content-type': type, 'content-length': String(buf.length), ...headers });
   res.end(buf);

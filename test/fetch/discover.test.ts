@@ -1,0 +1,74 @@
+import { readdirSync } from 'node:fs';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { decodeBody } from '../../src/fetch/charset.ts';
+import { detectBlockPage, findHanwebProxy, findShellTarget, findTrsPages, hanwebRequests, isReportLink, DEFAULT_REPORT_TITLE } from '../../src/fetch/discover.ts';
+import { isPrivateAddress } from '../../src/fetch/address-guard.ts';
+import { parseRetryAfter } from '../../src/fetch/fetcher.ts';
+import { CORPUS, corpus } from './test-site.ts';
+
+describe('discovery on CMS markup', () => {
+  it('reads TRS countPage with literal or variable arguments', () => {
+    const base = 'https://www.mva.gov.cn/gongkai/zfxxgkpt/zfxxgknb/index.html';
+    expect(findTrsPages('<script>var countPage = 3;createPageHTML(countPage, currentPage, "index", "html");</script>', base)).toEqual([
+      'https://www.mva.gov.cn/gongkai/zfxxgkpt/zfxxgknb/index.html', 'https://www.mva.gov.cn/gongkai/zfxxgkpt/zfxxgknb/index_1.html', 'https://www.mva.gov.cn/gongkai/zfxxgkpt/zfxxgknb/index_2.html',
+    ]);
+    expect(findTrsPages('createPageHTML(2, 0, "index", "shtml")', base)).toEqual([expect.stringMatching(/index\.shtml$/), expect.stringMatching(/index_1\.shtml$/)]);
+    expect(findTrsPages('var countPage = 1;', base)).toEqual([]);
+  });
+
+  it('recognises report titles, not other articles', () => {
+    const re = new RegExp(DEFAULT_REPORT_TITLE);
+    const l = (text: string, title?: string) => ({ url: 'https://x.gov.cn/a.html', text, title });
+    expect(isReportLink(l('平潭综合实验区2023年政府信息公开工作年度报告'), re)).toBe(true);
+    expect(isReportLink(l('东阳市自然资源…', '东阳市自然资源和规划局2023年度政府信息公开年报'), re)).toBe(true);
+    expect(isReportLink(l('关于印发2023年政务公开工作要点的通知'), re)).toBe(false);
+    expect(isReportLink(l('平潭召开会议'), re)).toBe(false);
+  });
+
+  it('follows meta-refresh and location.href shells but not full pages with scripts', () => {
+    expect(findShellTarget('<meta http-equiv="refresh" content="0; url=/nb/index.html">', 'https://a.gov.cn/x/')).toBe('https://a.gov.cn/nb/index.html');
+    expect(findShellTarget("<script>window.location.href='../b.html'</script>", 'https://a.gov.cn/x/y.html')).toBe('https://a.gov.cn/b.html');
+    const page = corpus('2023_pingtan_zongheshiyanqu.html').toString('utf8');
+    expect(findShellTarget(page + "<script>location.href='/x'</script>", 'https://a.gov.cn/')).toBeUndefined();
+  });
+
+  it('reads Hanweb <datastore> parameters and builds dataproxy.jsp requests', () => {
+    const html = '<script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=3&path=/&columnid=85323&unitid=411&webname=x&permissiontype=0"></a>]]></nextgroup><recordset></recordset></datastore></script><script>{perPage:15,totalRecord:50}</script>';
+    const p = findHanwebProxy(html, 'https://tj.jiangsu.gov.cn/col/col85323/index.html')!;
+    expect(p).toMatchObject({ proxyUrl: 'https://tj.jiangsu.gov.cn/module/web/jpage/dataproxy.jsp', totalRecord: 50, perPage: 15 });
+    expect(p.params).toMatchObject({ columnid: '85323', unitid: '411', webid: '3' });
+    const reqs = hanwebRequests(p);
+    expect(reqs.map((r) => new URL(r.url).search)).toEqual(['?startrecord=1&endrecord=45&perpage=15', '?startrecord=46&endrecord=50&perpage=15']);
+  });
+
+  it('flags block pages and never a real report', () => {
+    expect(detectBlockPage('<html><body><h1>访问受限</h1></body></html>')).toBeTruthy();
+    expect(detectBlockPage('<html><script>document.cookie="x=1";location.reload()</script></html>')).toBeTruthy();
+    for (const f of readdirSync(CORPUS).filter((n) => n.endsWith('.html'))) expect(detectBlockPage(corpus(f).toString('utf8')), f).toBeUndefined();
+  });
+});
+
+describe('charset and safety helpers', () => {
+  it('decodes by BOM, header, meta, then detection; GBK as GB18030', () => {
+    const text = '平潭县人民政府2012年政府信息公开工作年度报告';
+    const gbk = iconv.encode(`<html><head></head><body>${text}</body></html>`, 'gbk');
+    expect(decodeBody(gbk, 'text/html; charset=GB2312')).toMatchObject({ charset: 'gb18030', source: 'header' });
+    expect(decodeBody(gbk).source).toBe('detected');
+    expect(decodeBody(gbk).text).toContain(text);
+    const meta = iconv.encode(`<meta charset="gbk"><p>${text}</p>`, 'gbk');
+    expect(decodeBody(meta)).toMatchObject({ charset: 'gb18030', source: 'meta' });
+    expect(decodeBody(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), 'text/html; charset=gbk')).toMatchObject({ source: 'bom', text });
+  });
+
+  it('knows private and link-local addresses', () => {
+    for (const ip of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fe80::1', 'fd00::1', '::ffff:10.0.0.1']) expect(isPrivateAddress(ip), ip).toBe(true);
+    for (const ip of ['61.150.65.235', '39.102.231.87', '8.8.8.8', '2400:3200::1']) expect(isPrivateAddress(ip), ip).toBe(false);
+  });
+
+  it('parses Retry-After seconds and dates', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter(new Date(Date.now() + 5000).toUTCString())).toBeGreaterThan(3000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+});
