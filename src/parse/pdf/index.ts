@@ -1,0 +1,182 @@
+// PDF format extractor: bytes → DocModel (paragraphs and table grids in
+// reading order). pdfjs runs in-process (no worker thread, no network, no
+// eval); per page we read positioned text (getTextContent) and the drawing
+// operators (getOperatorList) from which table borders are rebuilt.
+
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { UnreadableDocumentError } from '../errors.js';
+import { normalizeRadicals } from '../normalize-radicals.js';
+import type { DocModel, ParseWarning } from '../types.js';
+import { assemble, type PageLayout } from './assemble.js';
+import { groupLines } from './lines.js';
+import { extractRulingLines } from './ruling-lines.js';
+import { findTables } from './table-detect.js';
+import { toTextRuns, type RawTextItem, type TextRun } from './text-runs.js';
+import { verticalFontRuns } from './vertical-text.js';
+
+export interface ExtractPdfOptions {
+  /** Read at most this many pages (a warning records the rest were skipped). */
+  maxPages?: number;
+}
+
+type Matrix = [number, number, number, number, number, number];
+
+// Registering the worker module on globalThis makes pdfjs run its "worker"
+// in this thread instead of spawning one (pdfjs' documented fake-worker path).
+let workerReady: Promise<unknown> | null = null;
+function ensureInProcessWorker(): Promise<unknown> {
+  workerReady ??= import('pdfjs-dist/legacy/build/pdf.worker.mjs').then((mod) => {
+    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker ??= mod;
+  });
+  return workerReady;
+}
+
+// Local data directories shipped with pdfjs-dist: predefined CJK CMaps
+// (UniGB-UCS2-H … used by PDFs with non-embedded Chinese fonts) and the
+// standard 14 fonts. Paths, not URLs: pdfjs reads them with fs in Node.
+const pdfjsRoot = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+const CMAP_DIR = path.join(pdfjsRoot, 'cmaps') + path.sep;
+const FONT_DIR = path.join(pdfjsRoot, 'standard_fonts') + path.sep;
+
+const META_KEYS = ['Title', 'Author', 'Creator', 'Producer', 'CreationDate', 'ModDate'] as const;
+
+/** Titles producers put in by default carry no information about the document. */
+const MEANINGLESS_TITLE = /^(?:untitled|无标题|新建.*文档|microsoft word\s*-.*|document\d*|文档\d*|\s*)$/i;
+
+function hasPdfHeader(bytes: Uint8Array): boolean {
+  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
+  return head.includes('%PDF-');
+}
+
+function classifyLoadError(err: unknown): UnreadableDocumentError {
+  const e = err as { name?: string; message?: string };
+  const msg = e?.message ?? String(err);
+  if (e?.name === 'PasswordException') return new UnreadableDocumentError('encrypted', `PDF is password-protected: ${msg}`);
+  return new UnreadableDocumentError('corrupt', `PDF cannot be read (${e?.name ?? 'error'}): ${msg}`);
+}
+
+export async function extractPdf(bytes: Uint8Array, opts: ExtractPdfOptions = {}): Promise<DocModel> {
+  if (!bytes || bytes.length === 0) throw new UnreadableDocumentError('corrupt', 'PDF is empty (0 bytes)');
+  if (!hasPdfHeader(bytes)) throw new UnreadableDocumentError('corrupt', 'not a PDF: no %PDF- header in the first 1024 bytes');
+  await ensureInProcessWorker();
+
+  let doc: pdfjs.PDFDocumentProxy;
+  try {
+    doc = await pdfjs.getDocument({
+      // pdfjs may take ownership of the buffer; the caller keeps theirs.
+      data: bytes.slice(),
+      isEvalSupported: false,
+      disableFontFace: true,
+      useSystemFonts: false,
+      useWorkerFetch: false,
+      cMapUrl: CMAP_DIR,
+      cMapPacked: true,
+      standardFontDataUrl: FONT_DIR,
+      verbosity: 0,
+    }).promise;
+  } catch (err) {
+    throw classifyLoadError(err);
+  }
+
+  try {
+    const warnings: ParseWarning[] = [];
+    const { meta, title } = await readMeta(doc);
+    const total = doc.numPages;
+    const limit = opts.maxPages && opts.maxPages > 0 ? Math.min(total, opts.maxPages) : total;
+    if (limit < total) {
+      warnings.push({ code: 'pages_skipped', message: `read ${limit} of ${total} pages (maxPages=${opts.maxPages})` });
+    }
+
+    const layouts: PageLayout[] = [];
+    let meaningfulChars = 0;
+    for (let p = 1; p <= limit; p++) {
+      const layout = await readPage(doc, p).catch((err: unknown) => {
+        throw new UnreadableDocumentError('corrupt', `PDF page ${p} cannot be read: ${(err as Error)?.message ?? err}`);
+      });
+      meaningfulChars += layout.meaningfulChars;
+      layouts.push(layout.layout);
+    }
+    if (meaningfulChars < 10) {
+      throw new UnreadableDocumentError(
+        'image_only',
+        `PDF has no text layer (${meaningfulChars} characters on ${limit} page(s)); it needs OCR`,
+      );
+    }
+    const blocks = assemble(layouts, warnings);
+    return { format: 'pdf', blocks, title, meta, pages: total, warnings };
+  } finally {
+    await doc.destroy();
+  }
+}
+
+async function readMeta(doc: pdfjs.PDFDocumentProxy): Promise<{ meta: Record<string, string>; title?: string }> {
+  const meta: Record<string, string> = {};
+  try {
+    const { info } = (await doc.getMetadata()) as unknown as { info?: Record<string, unknown> };
+    for (const k of META_KEYS) {
+      const v = info?.[k];
+      if (typeof v === 'string' && v.trim()) meta[k] = normalizeRadicals(v.trim());
+    }
+  } catch {
+    // A broken info dictionary does not make the document unreadable.
+  }
+  const title = meta.Title && !MEANINGLESS_TITLE.test(meta.Title) ? meta.Title : undefined;
+  return { meta, title };
+}
+
+async function readPage(
+  doc: pdfjs.PDFDocumentProxy,
+  pageNo: number,
+): Promise<{ layout: PageLayout; meaningfulChars: number }> {
+  const page = await doc.getPage(pageNo);
+  try {
+    const viewport = page.getViewport({ scale: 1 });
+    const vt = viewport.transform as Matrix;
+    const content = await page.getTextContent();
+    // Vertical-writing fonts are read from the operator list instead (see vertical-text.ts).
+    const verticalFonts = new Set(
+      Object.entries(content.styles as Record<string, { vertical?: boolean }>)
+        .filter(([, style]) => style.vertical)
+        .map(([name]) => name),
+    );
+    const items = (content.items as (RawTextItem & { fontName?: string })[]).filter(
+      (it) => !(it.fontName && verticalFonts.has(it.fontName)),
+    );
+    const runs = toTextRuns(items, vt, pageNo);
+    // The operator list costs more than the text content itself (pdfjs
+    // builds glyph outlines for every new glyph in Node), so it is read only
+    // where a table can be: a page whose text has column gaps, or vertical
+    // glyphs to recover. Text-less pages (scans) are skipped as well.
+    let tables: PageLayout['tables'] = [];
+    let freeRuns = runs;
+    if (verticalFonts.size > 0 || mayHoldTable(runs)) {
+      const ops = await page.getOperatorList();
+      if (verticalFonts.size > 0) runs.push(...verticalFontRuns(ops.fnArray, ops.argsArray, vt, verticalFonts, pageNo));
+      const rulings = extractRulingLines(ops.fnArray, ops.argsArray, vt);
+      ({ tables, freeRuns } = findTables(rulings, runs, pageNo));
+    }
+    let meaningfulChars = 0;
+    for (const r of runs) meaningfulChars += (r.text.match(/[\p{L}\p{N}]/gu) ?? []).length;
+    const lines = groupLines(freeRuns);
+    return { layout: { page: pageNo, height: viewport.height, lines, tables }, meaningfulChars };
+  } finally {
+    page.cleanup();
+  }
+}
+
+/**
+ * True if some line of the page has two runs separated by a wide gap — what
+ * the cells of one table row look like. Prose (justified, indented or
+ * centred lines) never has such gaps, so its pages need no drawing operators.
+ */
+export function mayHoldTable(runs: readonly TextRun[]): boolean {
+  for (const line of groupLines(runs)) {
+    for (let i = 1; i < line.runs.length; i++) {
+      const prev = line.runs[i - 1], cur = line.runs[i];
+      if (cur.x - prev.right > 1.5 * Math.min(prev.fs, cur.fs)) return true;
+    }
+  }
+  return false;
+}
