@@ -285,6 +285,32 @@ describe('extractPdf: unreadable input', () => {
   });
 });
 
+describe('extractPdf: hand-built layouts', () => {
+  it('rebuilds a table whose borders are filled thin rectangles, with a merged title cell', async () => {
+    const h = (y: number) => `100 ${y - 0.25} 300 0.5 re f`;
+    const v = (x: number, y0: number, y1: number) => `${x - 0.25} ${y0} 0.5 ${y1 - y0} re f`;
+    const text = (x: number, y: number, s: string) => `BT /F1 10 Tf ${x} ${y} Td (${s}) Tj ET`;
+    const content = [
+      h(570), h(600), h(630), h(660), v(100, 570, 660), v(400, 570, 660), v(250, 570, 630),
+      text(105, 640, 'Section 20'), text(105, 610, 'Item'), text(255, 610, 'Count'),
+      text(105, 580, 'Permits'), text(255, 580, '447228'), text(72, 700, 'Heading above'),
+    ].join('\n');
+    const doc = await extractPdf(buildPdf(content));
+    expect(doc.blocks[0]).toEqual({ kind: 'text', text: 'Heading above', page: 1 });
+    const [t] = tables(doc);
+    expect(t.rows.map(texts)).toEqual([['Section 20', 'Section 20'], ['Item', 'Count'], ['Permits', '447228']]);
+    expect(t.rows[0].map((c) => c.origin)).toEqual([true, false]);
+    expect(t.rows[2][1]).toEqual({ text: '447228', origin: true, page: 1 });
+  });
+
+  it('warns about column-aligned text without rulings and keeps the columns tab-separated', async () => {
+    const line = (y: number, a: string, b: string) => `BT /F1 10 Tf 72 ${y} Td (${a}) Tj ET BT /F1 10 Tf 300 ${y} Td (${b}) Tj ET`;
+    const doc = await extractPdf(buildPdf([line(700, 'Licensing', '550'), line(685, 'Penalty', '4119'), line(670, 'Coercion', '195')].join('\n')));
+    expect(doc.blocks.map((b) => (b.kind === 'text' ? b.text : ''))).toEqual(['Licensing\t550', 'Penalty\t4119', 'Coercion\t195']);
+    expect(doc.warnings.map((w) => w.code)).toContain('table_without_rulings');
+  });
+});
+
 describe('text helpers', () => {
   it('maps Kangxi radicals and radical-supplement code points, nothing else', () => {
     expect(normalizeRadicals('\u2F08\u2EA0政府\u2ED3\u2F00')).toBe('人民政府长一');

@@ -123,6 +123,8 @@ function typicalRightEdge(pages: readonly PageLayout[]): number {
 }
 
 function continuesParagraph(prev: Line, next: Line, rightMargin: number): boolean {
+  // Lines with column gaps are rows of something tabular, one block each.
+  if (prev.text.includes('\t') || next.text.includes('\t')) return false;
   const fs = Math.max(prev.fs, next.fs);
   if (Math.abs(prev.fs - next.fs) > 0.2 * fs) return false;
   // The previous line must run to the right margin: a short line ends its

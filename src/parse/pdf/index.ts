@@ -92,7 +92,7 @@ export async function extractPdf(bytes: Uint8Array, opts: ExtractPdfOptions = {}
     const layouts: PageLayout[] = [];
     let meaningfulChars = 0;
     for (let p = 1; p <= limit; p++) {
-      const layout = await readPage(doc, p).catch((err: unknown) => {
+      const layout = await readPage(doc, p, warnings).catch((err: unknown) => {
         throw new UnreadableDocumentError('corrupt', `PDF page ${p} cannot be read: ${(err as Error)?.message ?? err}`);
       });
       meaningfulChars += layout.meaningfulChars;
@@ -129,6 +129,7 @@ async function readMeta(doc: pdfjs.PDFDocumentProxy): Promise<{ meta: Record<str
 async function readPage(
   doc: pdfjs.PDFDocumentProxy,
   pageNo: number,
+  warnings: ParseWarning[],
 ): Promise<{ layout: PageLayout; meaningfulChars: number }> {
   const page = await doc.getPage(pageNo);
   try {
@@ -160,6 +161,16 @@ async function readPage(
     let meaningfulChars = 0;
     for (const r of runs) meaningfulChars += (r.text.match(/[\p{L}\p{N}]/gu) ?? []).length;
     const lines = groupLines(freeRuns);
+    // Column-aligned text with no borders around it is probably a table we
+    // could not rebuild; its lines stay text (cells tab-separated). Say so.
+    const columnLines = lines.filter((l) => l.text.includes('\t')).length;
+    if (columnLines >= 3) {
+      warnings.push({
+        code: 'table_without_rulings',
+        message: `page ${pageNo}: ${columnLines} lines with column gaps outside any ruled table; kept as tab-separated text lines`,
+        at: { page: pageNo },
+      });
+    }
     return { layout: { page: pageNo, height: viewport.height, lines, tables }, meaningfulChars };
   } finally {
     page.cleanup();

@@ -62,7 +62,11 @@ export function joinRuns(runs: readonly TextRun[]): string {
   for (const r of runs) {
     if (prev) {
       const gap = r.x - prev.right;
-      if (gap > 0.25 * Math.min(prev.fs, r.fs)) out += ' ';
+      const fs = Math.min(prev.fs, r.fs);
+      // A gap of several ems separates columns (a table drawn without
+      // borders, a signature and its date): keep it visible as a tab.
+      if (gap > 1.5 * fs) out += '\t';
+      else if (gap > 0.25 * fs) out += ' ';
     }
     out += r.text;
     prev = r;
@@ -78,7 +82,10 @@ const ASCII_WORD = /[\x21-\x7e]/;
  * the producer's glyph placement, never from the author.
  */
 export function tidySpaces(s: string): string {
-  const collapsed = s.replace(/[\s\u00a0\u3000]+/g, ' ').trim();
+  // Column gaps (tabs from joinRuns) survive as one tab; other whitespace collapses.
+  const collapsed = s
+    .replace(/[\s\u00a0\u3000]+/g, (ws) => (ws.includes('\t') ? '\t' : ' '))
+    .trim();
   if (!collapsed.includes(' ')) return collapsed;
   const chars = Array.from(collapsed);
   let out = '';

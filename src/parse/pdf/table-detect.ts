@@ -11,7 +11,7 @@
 //    crosses a cell border (one showText for several cells) is split by
 //    character first.
 
-import { groupLines, joinLines } from './lines.js';
+import { groupLines, joinLines, tidySpaces } from './lines.js';
 import type { RulingLines, Segment } from './ruling-lines.js';
 import { runCenterY, splitRunByChar, type TextRun } from './text-runs.js';
 
@@ -273,7 +273,8 @@ function buildFragment(
   let irregularCells = 0;
   for (const g of regions.values()) {
     if (g.n !== (g.r1 - g.r0 + 1) * (g.c1 - g.c0 + 1)) irregularCells++;
-    const text = joinLines(groupLines(g.runs).map((l) => l.text));
+    // Inside a cell a wide gap is layout (justification), not a column.
+    const text = joinLines(groupLines(g.runs).map((l) => tidySpaces(l.text.replace(/\t/g, ' '))));
     cells.push({ x0: xs[g.c0], x1: xs[g.c1 + 1], y0: ys[g.r0], y1: ys[g.r1 + 1], text, page });
   }
   // A grid of empty boxes (a form to fill, a decorative frame) carries nothing.
