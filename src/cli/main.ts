@@ -8,6 +8,7 @@ import { registerExport } from './export-command.ts';
 import { registerCrawl } from './crawl-command.ts';
 import { registerSchedule } from './schedule-command.ts';
 import { registerJobs } from './jobs-command.ts';
+import { registerStart } from './start-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerCrawl(program);
   registerSchedule(program);
   registerJobs(program);
+  registerStart(program);
   return program;
 }
 
