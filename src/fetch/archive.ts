@@ -6,7 +6,7 @@
 //   records/<uu>/<urlhash>/<time>-<r>.json  one per fetch (also 304s and blocks)
 //   urls/<uu>/<urlhash>.json                latest state of the URL
 // All writes go through writeFileAtomic, so a killed crawl leaves no torn files.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { readJsonIfExists, writeFileAtomic } from './atomic-file.ts';
@@ -48,9 +48,14 @@ export interface UrlState {
   record: string;
 }
 
+let recordCounter = 0;
+
 export const sha256 = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
 
 export class Archive {
+  /** Blobs this process has written or seen, so a repeated body costs no filesystem call. */
+  private readonly knownBlobs = new Set<string>();
+
   constructor(readonly root: string) {}
 
   blobPath(hash: string): string {
@@ -69,12 +74,14 @@ export class Archive {
   /** Store bytes under their hash; a blob already present is not rewritten. */
   async putBlob(bytes: Uint8Array): Promise<string> {
     const hash = sha256(bytes);
+    if (this.knownBlobs.has(hash)) return hash;
     const file = this.blobPath(hash);
     try {
       await fs.access(file);
     } catch {
       await writeFileAtomic(file, bytes);
     }
+    this.knownBlobs.add(hash);
     return hash;
   }
 
@@ -89,7 +96,7 @@ export class Archive {
   /** Write the fetch record, then the URL's latest state (the state is what resume trusts). */
   async putRecord(rec: FetchRecord, validators: { etag?: string; lastModified?: string } = {}): Promise<string> {
     const k = this.urlKey(rec.key);
-    const name = `${rec.fetchedAt.replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}.json`;
+    const name = `${rec.fetchedAt.replace(/[:.]/g, '-')}-${process.pid}-${(recordCounter++).toString(36)}.json`;
     const recFile = path.join(this.root, 'records', k.slice(0, 2), k, name);
     await writeFileAtomic(recFile, JSON.stringify(rec, null, 1));
     const prev = await this.urlState(rec.key);
@@ -105,7 +112,8 @@ export class Archive {
       runId: rec.runId,
       record: path.relative(this.root, recFile),
     };
-    await writeFileAtomic(this.urlStatePath(rec.key), JSON.stringify(state));
+    // The record above is durable; this state only indexes it (see writeFileAtomic).
+    await writeFileAtomic(this.urlStatePath(rec.key), JSON.stringify(state), { durable: false });
     return recFile;
   }
 

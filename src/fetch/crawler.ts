@@ -11,7 +11,7 @@ import type { CrawlContext } from './context.ts';
 import { discoverFollowUps, isHtmlLike, seedItems } from './follow-ups.ts';
 import { FetchError } from './errors.ts';
 import { Frontier, type FrontierItem } from './frontier.ts';
-import { detectBlockPage, pageIsReportBody } from './discover.ts';
+import { detectBlockPage, pageIsReportBody, visibleText } from './discover.ts';
 import { countError, emptyReport, type RunReport } from './run-report.ts';
 import { writeFileAtomic, readJsonIfExists } from './atomic-file.ts';
 import type { DocumentSink } from './sink.ts';
@@ -35,6 +35,16 @@ interface Fetched {
   contentType?: string;
   charset?: string;
   finalUrl: string;
+  sha256: string | null;
+  /** Decoded markup and its visible text, computed once per document. */
+  html?: string;
+  text?: string;
+}
+
+function decodeOnce(bytes: Buffer | null, contentType: string | undefined): { html?: string; text?: string; charset?: string } {
+  if (!bytes || !isHtmlLike(contentType, bytes)) return {};
+  const d = decodeBody(bytes, contentType);
+  return { html: d.text, text: visibleText(d.text), charset: d.charset };
 }
 
 const newRunId = () => `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
@@ -135,7 +145,8 @@ class SiteCrawl {
       const rec = await readJsonIfExists<FetchRecord>(path.join(archive.root, state.record));
       this.report.recovered++;
       const bytes = state.sha256 ? await archive.getBlob(state.sha256) : null;
-      return { bytes, outcome: rec?.outcome ?? 'unchanged', contentType: rec?.headers['content-type'], charset: rec?.charset, finalUrl: rec?.finalUrl ?? item.url };
+      const contentType = rec?.headers['content-type'];
+      return { bytes, outcome: rec?.outcome ?? 'unchanged', contentType, charset: rec?.charset, finalUrl: rec?.finalUrl ?? item.url, sha256: state.sha256, ...decodeOnce(bytes, contentType) };
     }
     // List pages are always read in full so new reports are found; documents
     // are fetched conditionally so an unchanged site transfers almost nothing.
@@ -146,17 +157,17 @@ class SiteCrawl {
     const contentType = res.headers['content-type'];
     let bytes: Buffer | null = res.body;
     let outcome: FetchOutcome;
-    let charset: string | undefined;
     let hash: string | null;
+    let decoded: ReturnType<typeof decodeOnce>;
     if (res.notModified) {
       bytes = await archive.getBlob(state!.sha256!);
+      decoded = decodeOnce(bytes, contentType);
       hash = state!.sha256;
       outcome = 'unchanged';
     } else {
-      if (isHtmlLike(contentType, res.body)) {
-        const decoded = decodeBody(res.body, contentType);
-        charset = decoded.charset;
-        const why = detectBlockPage(decoded.text);
+      decoded = decodeOnce(res.body, contentType);
+      if (decoded.html !== undefined) {
+        const why = detectBlockPage(decoded.html, decoded.text);
         if (why) {
           this.report.blocked++;
           this.report.blockedUrls.push(item.url);
@@ -173,18 +184,18 @@ class SiteCrawl {
     await archive.putRecord(
       {
         key: item.key, url: item.url, finalUrl: res.finalUrl, method: item.method ?? 'GET', requestBody: item.body, status: res.status, headers: res.headers,
-        fetchedAt: new Date().toISOString(), site: this.site.id, listTitle: item.listTitle, charset, sha256: hash, size: bytes?.length ?? 0,
+        fetchedAt: new Date().toISOString(), site: this.site.id, listTitle: item.listTitle, charset: decoded.charset, sha256: hash, size: bytes?.length ?? 0,
         kind: item.kind, outcome, redirects: res.redirects, runId: this.frontier.runId,
       },
       outcome === 'blocked' ? {} : { etag: res.headers['etag'], lastModified: res.headers['last-modified'] },
     );
-    return { bytes, outcome, contentType, charset, finalUrl: res.finalUrl };
+    return { bytes, outcome, contentType, charset: decoded.charset, finalUrl: res.finalUrl, sha256: hash, ...decoded };
   }
 
   private async afterFetch(item: FrontierItem, got: Fetched): Promise<void> {
     if (got.outcome === 'blocked' || !got.bytes) return;
-    const html = isHtmlLike(got.contentType, got.bytes) ? decodeBody(got.bytes, got.contentType).text : undefined;
-    const follow = discoverFollowUps(this.site, item, html, got.finalUrl, got.bytes);
+    const html = got.html;
+    const follow = discoverFollowUps(this.site, item, html, got.finalUrl, got.text);
     // Off-site links are dropped here: only hosts the config names are fetched.
     const allowed = follow.items.filter((it) => this.hosts.has(new URL(it.url).hostname));
     const listCount = [...this.frontier.items.values()].filter((i) => i.kind === 'list').length;
@@ -195,7 +206,7 @@ class SiteCrawl {
     if (fresh.length) this.emitQueued();
 
     if (item.kind === 'list' || follow.isShell) return;
-    const isDoc = item.kind === 'attachment' || (html !== undefined && (pageIsReportBody(html) || follow.attachments === 0));
+    const isDoc = item.kind === 'attachment' || (html !== undefined && (pageIsReportBody(html, got.text) || follow.attachments === 0));
     if (!isDoc) return;
     if (!this.report.reportUrls.includes(item.url)) this.report.reportUrls.push(item.url);
     if (got.outcome === 'new' || got.outcome === 'changed') this.report.reports[got.outcome]++;
@@ -203,7 +214,7 @@ class SiteCrawl {
     if (this.opts.sink && (got.outcome === 'new' || got.outcome === 'changed')) {
       try {
         await this.opts.sink.accept({
-          bytes: got.bytes, sha256: (await this.ctx.archive.urlState(item.key))?.sha256 ?? '', url: item.url, finalUrl: got.finalUrl,
+          bytes: got.bytes, sha256: got.sha256 ?? '', url: item.url, finalUrl: got.finalUrl,
           contentType: got.contentType, charset: got.charset, site: this.site.id, listTitle: item.listTitle, kind: item.kind === 'attachment' ? 'attachment' : 'report', change: got.outcome,
         });
         this.report.handedOn++;

@@ -68,7 +68,7 @@ export function findAttachments(links: Link[], extensions: string[] = ATTACHMENT
 }
 
 /** Target of a redirect shell: <meta http-equiv=refresh> or a script assigning location. */
-export function findShellTarget(html: string, base: string): string | undefined {
+export function findShellTarget(html: string, base: string, text?: string): string | undefined {
   const meta = html.match(/<meta[^>]+http-equiv\s*=\s*["']?refresh["']?[^>]*content\s*=\s*["']?\s*\d*\s*;?\s*url\s*=\s*['"]?([^"'>\s]+)/i)
     ?? html.match(/<meta[^>]+content\s*=\s*["']?\s*\d*\s*;\s*url\s*=\s*['"]?([^"'>\s]+)[^>]*http-equiv\s*=\s*["']?refresh/i);
   const script = html.match(/(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*=\s*["']([^"']+)["']/i)
@@ -77,8 +77,7 @@ export function findShellTarget(html: string, base: string): string | undefined 
   if (!target) return undefined;
   // Only a page that is mostly the redirect is a shell; a full page with a
   // location.href in some menu script is not.
-  const text = visibleText(html);
-  if (text.length > 400) return undefined;
+  if ((text ?? visibleText(html)).length > 400) return undefined;
   try {
     return new URL(target, base).href;
   } catch {
@@ -185,8 +184,7 @@ const BLOCK_MARKERS = [
  * 访问受限 notices. Only short pages are judged, so a long report that happens
  * to mention 安全验证 in its text is never mistaken for one.
  */
-export function detectBlockPage(html: string): string | undefined {
-  const text = visibleText(html);
+export function detectBlockPage(html: string, text = visibleText(html)): string | undefined {
   if (text.length > 1500) return undefined;
   for (const re of BLOCK_MARKERS) if (re.test(text) || re.test(html.slice(0, 4000))) return `matched ${re.source}`;
   // JS cookie challenge: almost no text, sets a cookie and reloads.
@@ -195,7 +193,6 @@ export function detectBlockPage(html: string): string | undefined {
 }
 
 /** Is this HTML page the report itself (its body is the report) rather than a wrapper around an attachment? */
-export function pageIsReportBody(html: string): boolean {
-  const text = visibleText(html);
+export function pageIsReportBody(html: string, text = visibleText(html)): boolean {
   return /<table/i.test(html) ? text.length > 500 : text.length > 1500;
 }

@@ -142,15 +142,20 @@ function jsonFollowUps(site: SiteConfig, item: FrontierItem, text: string): Fron
   return out;
 }
 
-export function discoverFollowUps(site: SiteConfig, item: FrontierItem, text: string | undefined, base: string, _bytes: Uint8Array): FollowUps {
+/** `text` is the page markup; `visible` its visible text when the caller already has it. */
+export function discoverFollowUps(site: SiteConfig, item: FrontierItem, text: string | undefined, base: string, visible?: string): FollowUps {
   if (text === undefined) return { items: [], isShell: false, attachments: 0 };
   if (item.page?.mode === 'json-api') return { items: jsonFollowUps(site, item, text), isShell: false, attachments: 0 };
-  const shell = findShellTarget(text, base);
+  const shell = findShellTarget(text, base, visible);
   if (shell && shell !== base) {
     return { items: [get({ url: shell, kind: item.kind, listTitle: item.listTitle, from: base, page: item.page })], isShell: true, attachments: 0 };
   }
   if (item.kind === 'list') return { items: listFollowUps(site, item, text, base), isShell: false, attachments: 0 };
   if (item.kind === 'report' && site.attachments.download) {
+    // Most report pages carry the report in their body: skip building a DOM
+    // unless an attachment extension appears somewhere in the markup.
+    const extRe = new RegExp(`\\.(${site.attachments.extensions.join('|')})\\b`, 'i');
+    if (!extRe.test(text)) return { items: [], isShell: false, attachments: 0 };
     const atts = findAttachments(extractLinks(text, base), site.attachments.extensions);
     const items = atts.map((l) => get({ url: l.url, kind: 'attachment', listTitle: item.listTitle, from: base }));
     return { items, isShell: false, attachments: atts.length };

@@ -57,5 +57,7 @@ describe('configured list modes', () => {
     await ctx.close();
     expect(r.reportUrls.map((u) => u.match(/(\d{19})\.html$/)![1]).sort()).toEqual([...SX].sort());
     expect(r.errors).toEqual({}); // the 404 of 3.html ends the list; it is not an error
+    // …and a 4xx is never retried.
+    expect(site.log.filter((x) => x.path === '/sx/bmnb/3.html')).toHaveLength(1);
   });
 });
