@@ -94,12 +94,19 @@ export function registerCrawl(program: Command): void {
       ...runOptions(data, o),
       progress: (site) => createProgress(site, { tty: Boolean(process.stderr.isTTY) && !o.json }),
     });
-    if (o.json) console.log(JSON.stringify(runs.length === 1 ? runs[0] : runs, null, 1));
+    const shown = runs.map((r) => ({ ...r, error: r.error?.message }));
+    if (o.json) console.log(JSON.stringify(shown.length === 1 ? shown[0] : shown, null, 1));
     else {
       for (const r of runs) {
+        if (!r.report) {
+          console.log(`site ${r.site}: not run: ${r.error?.message}`);
+          continue;
+        }
         console.log(formatReport(r.report));
         if (r.ingest) console.log(`  store: ${r.ingest.added} added, ${r.ingest.unchanged} unchanged, ${r.ingest.failed} failed`);
       }
     }
+    // Per-document failures are in the reports; a site that could not run at all fails the command.
+    if (runs.some((r) => r.error)) process.exitCode = 1;
   });
 }

@@ -33,7 +33,11 @@ export function registerSchedule(program: Command): void {
       history: JobHistory.of(data),
       runAtStart: o.runNow,
       log,
-      run: async (site) => (await runSites([site], { ...base, ctx }))[0].report,
+      run: async (site) => {
+        const [r] = await runSites([site], { ...base, ctx });
+        if (!r.report) throw r.error ?? new Error(`site ${site.id} did not run`);
+        return r.report;
+      },
     });
     await scheduler.start();
     const stop = async (signal: string) => {

@@ -198,8 +198,7 @@ class SiteCrawl {
     const follow = discoverFollowUps(this.site, item, html, got.finalUrl, got.text);
     // Off-site links are dropped here: only hosts the config names are fetched.
     const allowed = follow.items.filter((it) => this.hosts.has(new URL(it.url).hostname));
-    const listCount = [...this.frontier.items.values()].filter((i) => i.kind === 'list').length;
-    let budget = this.site.maxListPages - listCount;
+    let budget = this.site.maxListPages - this.frontier.listCount;
     const capped = allowed.filter((it) => it.kind !== 'list' || budget-- > 0);
     const fresh = await this.frontier.add(capped);
     for (const it of fresh) this.schedule(it);

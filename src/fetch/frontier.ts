@@ -38,6 +38,8 @@ export function requestKey(url: string, method: 'GET' | 'POST' = 'GET', body?: s
 export class Frontier {
   readonly items = new Map<string, FrontierItem>();
   readonly done = new Map<string, string>();
+  /** List pages journaled in this run (the per-site cap on list pages counts these). */
+  listCount = 0;
   runId = '';
   startedAt = '';
   resumed = false;
@@ -77,7 +79,10 @@ export class Frontier {
       f.startedAt = first.startedAt;
       f.resumed = true;
       for (const ev of events) {
-        if (ev.e === 'add') f.items.set(ev.item.key, ev.item);
+        if (ev.e === 'add') {
+          f.items.set(ev.item.key, ev.item);
+          if (ev.item.kind === 'list') f.listCount++;
+        }
         else if (ev.e === 'done') f.done.set(ev.key, ev.outcome);
       }
       // Rewrite without the torn tail so new appends start on a clean line.
@@ -101,6 +106,7 @@ export class Frontier {
     for (const it of items) {
       if (this.items.has(it.key)) continue;
       this.items.set(it.key, it);
+      if (it.kind === 'list') this.listCount++;
       fresh.push(it);
     }
     if (fresh.length) await this.append(fresh.map((item) => ({ e: 'add', item })));

@@ -29,8 +29,12 @@ export interface RunSitesOptions extends ContextOptions {
 }
 
 export interface SiteRun {
-  report: RunReport;
+  site: string;
+  /** Absent when the site could not be run at all (see `error`). */
+  report?: RunReport;
   ingest: { added: number; unchanged: number; failed: number } | null;
+  /** Why the site did not run (e.g. SiteBusyError: another run holds its lock); other sites still run. */
+  error?: Error;
 }
 
 export async function runSites(sites: SiteConfig[], o: RunSitesOptions): Promise<SiteRun[]> {
@@ -44,6 +48,9 @@ export async function runSites(sites: SiteConfig[], o: RunSitesOptions): Promise
       let report: RunReport;
       try {
         report = await crawlSite(ctx, site, { sink, fresh: o.fresh, onEvent: (ev) => progress?.onEvent(ev) });
+      } catch (e) {
+        out.push({ site: site.id, ingest: null, error: e as Error });
+        continue;
       } finally {
         progress?.stop();
       }
@@ -56,7 +63,7 @@ export async function runSites(sites: SiteConfig[], o: RunSitesOptions): Promise
           report.errorSamples.push({ url: site.id, kind: 'ingest', message: `${(e as Error).message}; documents stay archived, run \`nianbao reparse\` later` });
         }
       }
-      out.push({ report, ingest });
+      out.push({ site: site.id, report, ingest });
     }
   } finally {
     if (!o.ctx) await ctx.close();
