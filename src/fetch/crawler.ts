@@ -88,6 +88,7 @@ class SiteCrawl {
     }
     this.frontier = await Frontier.open(this.dir, this.site.id, { fresh: this.opts.fresh, newRunId });
     this.report = emptyReport(this.site.id, this.frontier.runId, this.frontier.startedAt, this.frontier.resumed);
+    if (this.frontier.resumed) this.replayJournal();
     const requestsBefore = this.ctx.requests.count;
     try {
       const start = this.frontier.resumed ? this.frontier.pending() : await this.frontier.add(seedItems(this.site));
@@ -116,10 +117,11 @@ class SiteCrawl {
 
   private async process(item: FrontierItem): Promise<void> {
     let outcome = 'error';
+    let doc = false;
     try {
       const got = await this.fetchOrRecover(item);
       outcome = got.outcome;
-      await this.afterFetch(item, got);
+      doc = await this.afterFetch(item, got);
     } catch (e) {
       const err = e instanceof FetchError ? e : undefined;
       const kind = err?.kind ?? 'internal';
@@ -129,7 +131,7 @@ class SiteCrawl {
       if (!endOfList) countError(this.report, item.url, kind, (e as Error).message);
     }
     try {
-      await this.frontier.markDone(item.key, outcome);
+      await this.frontier.markDone(item.key, outcome, doc);
     } catch (e) {
       countError(this.report, item.url, 'journal', (e as Error).message);
     }
@@ -192,8 +194,9 @@ class SiteCrawl {
     return { bytes, outcome, contentType, charset: decoded.charset, finalUrl: res.finalUrl, sha256: hash, ...decoded };
   }
 
-  private async afterFetch(item: FrontierItem, got: Fetched): Promise<void> {
-    if (got.outcome === 'blocked' || !got.bytes) return;
+  /** Follow-ups and hand-off; returns whether the item was a report document. */
+  private async afterFetch(item: FrontierItem, got: Fetched): Promise<boolean> {
+    if (got.outcome === 'blocked' || !got.bytes) return false;
     const html = got.html;
     const follow = discoverFollowUps(this.site, item, html, got.finalUrl, got.text);
     // Off-site links are dropped here: only hosts the config names are fetched.
@@ -204,9 +207,9 @@ class SiteCrawl {
     for (const it of fresh) this.schedule(it);
     if (fresh.length) this.emitQueued();
 
-    if (item.kind === 'list' || follow.isShell) return;
+    if (item.kind === 'list' || follow.isShell) return false;
     const isDoc = item.kind === 'attachment' || (html !== undefined && (pageIsReportBody(html, got.text) || follow.attachments === 0));
-    if (!isDoc) return;
+    if (!isDoc) return false;
     if (!this.report.reportUrls.includes(item.url)) this.report.reportUrls.push(item.url);
     if (got.outcome === 'new' || got.outcome === 'changed') this.report.reports[got.outcome]++;
     else this.report.reports.unchanged++;
@@ -220,6 +223,26 @@ class SiteCrawl {
       } catch (e) {
         countError(this.report, item.url, 'sink', `${(e as Error).message}; the document stays archived and can be re-parsed`);
       }
+    }
+    return true;
+  }
+
+  /** A resumed run's report starts from what the journal says the killed process already did. */
+  private replayJournal(): void {
+    for (const [key, outcome] of this.frontier.done) {
+      const item = this.frontier.items.get(key);
+      if (!item) continue;
+      if (outcome === 'blocked') {
+        this.report.blocked++;
+        this.report.blockedUrls.push(item.url);
+      } else if (outcome.startsWith('error:')) {
+        const kind = outcome.slice(6);
+        this.report.errors[kind] = (this.report.errors[kind] ?? 0) + 1;
+      }
+      if (!this.frontier.docs.has(key)) continue;
+      this.report.reportUrls.push(item.url);
+      if (outcome === 'new' || outcome === 'changed') this.report.reports[outcome]++;
+      else this.report.reports.unchanged++;
     }
   }
 }

@@ -28,7 +28,7 @@ export interface FrontierItem {
 type JournalEvent =
   | { e: 'run'; runId: string; site: string; startedAt: string }
   | { e: 'add'; item: FrontierItem }
-  | { e: 'done'; key: string; outcome: string }
+  | { e: 'done'; key: string; outcome: string; doc?: boolean }
   | { e: 'end'; finishedAt: string };
 
 export function requestKey(url: string, method: 'GET' | 'POST' = 'GET', body?: string): string {
@@ -38,6 +38,8 @@ export function requestKey(url: string, method: 'GET' | 'POST' = 'GET', body?: s
 export class Frontier {
   readonly items = new Map<string, FrontierItem>();
   readonly done = new Map<string, string>();
+  /** Done keys that were report documents (for rebuilding a resumed run's report). */
+  readonly docs = new Set<string>();
   /** List pages journaled in this run (the per-site cap on list pages counts these). */
   listCount = 0;
   runId = '';
@@ -83,7 +85,10 @@ export class Frontier {
           f.items.set(ev.item.key, ev.item);
           if (ev.item.kind === 'list') f.listCount++;
         }
-        else if (ev.e === 'done') f.done.set(ev.key, ev.outcome);
+        else if (ev.e === 'done') {
+          f.done.set(ev.key, ev.outcome);
+          if (ev.doc) f.docs.add(ev.key);
+        }
       }
       // Rewrite without the torn tail so new appends start on a clean line.
       await writeFileAtomic(f.file, events.map((ev) => JSON.stringify(ev) + '\n').join(''));
@@ -113,9 +118,10 @@ export class Frontier {
     return fresh;
   }
 
-  async markDone(key: string, outcome: string): Promise<void> {
+  async markDone(key: string, outcome: string, doc = false): Promise<void> {
     this.done.set(key, outcome);
-    await this.append([{ e: 'done', key, outcome }]);
+    if (doc) this.docs.add(key);
+    await this.append([{ e: 'done', key, outcome, ...(doc ? { doc } : {}) }]);
   }
 
   async end(): Promise<void> {

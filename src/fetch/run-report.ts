@@ -11,7 +11,7 @@ export interface RunReport {
   resumed: boolean;
   /** HTTP attempts made (including retries and robots.txt). */
   requests: number;
-  /** Successful fetches (2xx and 304) of list pages, report pages and attachments. */
+  /** Successful fetches (2xx and 304) by this process (a resumed run counts only its own). */
   pagesFetched: number;
   listPages: number;
   /** Report documents (report pages that carry the report, and attachments). */

@@ -53,6 +53,9 @@ describe('nianbao crawl (child process)', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     const report = JSON.parse(resumed.stdout).report;
     expect(report.resumed).toBe(true);
+    // The resumed run's report covers the whole run, including work done before the kill.
+    expect([...report.reportUrls].map((u: string) => new URL(u).pathname).sort()).toEqual([...EXPECTED_REPORTS.trs].sort());
+    expect(report.reports.new).toBe(EXPECTED_REPORTS.trs.length);
 
     // Only the request in flight at the kill may be repeated.
     const paths = docRequests().map((r) => r.path);

@@ -5,7 +5,7 @@ import type { RunReport } from '../../src/fetch/run-report.ts';
 import { MemorySink } from '../../src/fetch/sink.ts';
 import { parseSiteConfig } from '../../src/fetch/site-config.ts';
 import { tempData, testContext } from './helpers.ts';
-import { EXPECTED_REPORTS, startTestSite, type TestSite } from './test-site.ts';
+import { EXPECTED_REPORTS, html, li, send, startTestSite, textReport, type Handler, type TestSite } from './test-site.ts';
 
 let site: TestSite;
 const data = tempData();
@@ -14,12 +14,18 @@ let first: RunReport;
 
 const config = () => parseSiteConfig({
   id: 'local-test', publisher: { name: '测试' }, cms: 'other', verified: false,
-  startUrls: [`${site.origin}/trs/index.html`, `${site.origin}/col/col1229/index.html`, `${site.origin}/faults/index.html`],
+  startUrls: [`${site.origin}/trs/index.html`, `${site.origin}/col/col1229/index.html`, `${site.origin}/faults/index.html`, `${site.origin}/changing/index.html`],
   politeness: { delayMs: 150 },
 });
 
+// A report the publisher edits between crawls (no validators): the re-crawl must see it as changed.
+const changing = new Map<string, Handler>([
+  ['/changing/index.html', (_q, s) => send(s, html('年报', `<ul>${li('/changing/report.html', '某局2024年政府信息公开工作年度报告')}</ul>`))],
+  ['/changing/report.html', (_q, s, _b, hit) => send(s, textReport('2016_pingtan_zongheshiyanqu.txt', `某局2024年政府信息公开工作年度报告（第${hit}版）`))],
+]);
+
 beforeAll(async () => {
-  site = await startTestSite();
+  site = await startTestSite(changing);
   const ctx = testContext(data);
   first = await crawlSite(ctx, config(), { sink });
   await ctx.close();
@@ -85,9 +91,11 @@ describe('crawl of the local CMS imitation', () => {
     const again = new MemorySink();
     const second = await crawlSite(ctx, config(), { sink: again });
     await ctx.close();
-    expect(second.reports.new + second.reports.changed).toBe(0);
-    expect(second.reports.unchanged).toBe(first.reports.new);
-    expect(again.docs).toHaveLength(0);
+    expect(second.reports.new).toBe(0);
+    expect(second.reports.changed).toBe(1);
+    expect(second.reports.unchanged).toBe(first.reports.new - 1);
+    // Only the edited report is handed on again.
+    expect(again.docs.map((d) => [new URL(d.url).pathname, d.change])).toEqual([['/changing/report.html', 'changed']]);
     const later = site.log.slice(before);
     expect(later.some((r) => r.path === '/trs/index_2.html')).toBe(true);
     expect(later.find((r) => r.path === '/trs/202501/P020250120.pdf')!.status).toBe(304);
