@@ -131,7 +131,8 @@ export async function loadSiteConfig(file: string): Promise<SiteConfig> {
   try {
     raw = JSON.parse(await fs.readFile(file, 'utf8'));
   } catch (e) {
-    throw new ConfigError(file, [`(file): ${(e as Error).message}`]);
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new ConfigError(file, [missing ? '(file): no such config; name a site id from the scrapers directory, a config file, or a list-page URL' : `(file): ${(e as Error).message}`]);
   }
   return parseSiteConfig(raw, file);
 }
