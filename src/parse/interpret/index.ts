@@ -80,7 +80,7 @@ export function interpret(doc: DocModel, source: SourceInfo): ReportRecord {
   const narrative = readNarrative(doc);
   warnings.push(...narrative.warnings);
   const checks = template === 'legacy' ? [] : runChecks(values, t3.otherSubrows ?? false, narrative.figures);
-  const agency = identity.agency ? describeAgency(identity.agency, identity.agencyVariants) : null;
+  const agency = identity.agency ? describeAgency(identity.agency, identity.agencyVariants, source.url, warnings) : null;
   return {
     source,
     agency,
