@@ -28,7 +28,7 @@ export function cleanAgency(text: string): string | null {
   let a = text.replace(/\s+/g, '').split(/[>|｜•·,，。:：;；!！?？》」】\]]/).pop() ?? '';
   a = a.replace(CHROME, '');
   a = a.replace(/^[\d\-./年月日]+/, '').replace(/^有效(?=[\u4e00-\u9fff]{4})/, '');
-  a = a.replace(/^(特向社会公布|向社会公布|特此公布|现将|现予公布|现公布|公布|发布|关于|根据)/, '').replace(/(关于印发|关于|印发|特编制|编制|的)$/, '');
+  a = a.replace(/^(特向社会公布|向社会公布|特此公布|关于印发|关于公布|现将|现予公布|现公布|公布|发布|关于|印发|根据)/, '').replace(/(关于印发|关于|印发|特编制|编制|的)$/, '');
   if (/我局|本局|我单位|本单位|我委|本机关|我镇|我区|我县|我市|条例|规定|《|各(县|部门|单位|乡镇)/.test(a)) return null;
   if (a.length < 2 || a.length > 40) return null;
   return a;
