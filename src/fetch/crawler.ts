@@ -207,7 +207,7 @@ class SiteCrawl {
     for (const it of fresh) this.schedule(it);
     if (fresh.length) this.emitQueued();
 
-    if (item.kind === 'list' || follow.isShell) return false;
+    if (item.kind === 'list' || follow.isShell || follow.isList) return false;
     const isDoc = item.kind === 'attachment' || (html !== undefined && (pageIsReportBody(html, got.text) || follow.attachments === 0));
     if (!isDoc) return false;
     if (!this.report.reportUrls.includes(item.url)) this.report.reportUrls.push(item.url);

@@ -11,7 +11,10 @@ export interface Link {
 }
 
 /** Titles like "平潭综合实验区2023年政府信息公开工作年度报告", "…2019年度政府信息公开年报". */
-export const DEFAULT_REPORT_TITLE = '信息公开.{0,16}(年度报告|年报)|年度报告.{0,6}信息公开|政务公开.{0,8}年度报告';
+export const DEFAULT_REPORT_TITLE = '信息公开.{0,16}(年度报告|年报)|年度报告.{0,6}信息公开|政务公开.{0,8}年度报告|(19|20)\\d{2}\\s*年度?.{0,30}信息公开.{0,8}工作报告';
+
+/** Titles that mention reports but are not one: notices asking for them, outlines, templates, evaluations. */
+export const DEFAULT_REPORT_EXCLUDE = '(关于|做好|报送).{0,30}(通知|函)$|的通知|通报|提纲|格式模板|填报说明|考核|评估报告|解读';
 
 export const ATTACHMENT_EXTENSIONS = ['pdf', 'doc', 'docx', 'wps', 'ofd'];
 
@@ -47,9 +50,11 @@ export function linkLabel(l: Link): string {
   return l.title && l.title.length >= l.text.length ? l.title : l.text;
 }
 
-export function isReportLink(l: Link, titleRe: RegExp, urlRe?: RegExp): boolean {
+export function isReportLink(l: Link, titleRe: RegExp, urlRe?: RegExp, excludeRe?: RegExp): boolean {
   if (urlRe && !urlRe.test(l.url)) return false;
-  return titleRe.test(linkLabel(l)) || (l.title !== undefined && titleRe.test(l.text));
+  const label = linkLabel(l);
+  if (excludeRe && excludeRe.test(label)) return false;
+  return titleRe.test(label) || (l.title !== undefined && titleRe.test(l.text));
 }
 
 export function attachmentExtension(url: string, extensions: string[] = ATTACHMENT_EXTENSIONS): string | undefined {

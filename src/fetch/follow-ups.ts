@@ -2,7 +2,7 @@
 // site's pagination mode. Pure functions over text: no I/O, so every CMS
 // pattern is testable on a string.
 import {
-  attachmentExtension, extractLinks, findAttachments, findHanwebProxy, findPaginationLinks, findShellTarget, findTrsPages,
+  attachmentExtension, extractLinks, findAttachments, pageIsReportBody, findHanwebProxy, findPaginationLinks, findShellTarget, findTrsPages,
   hanwebRecordsHtml, hanwebRequests, isReportLink, linkLabel, type HanwebProxy, type Link,
 } from './discover.ts';
 import { requestKey, type FrontierItem } from './frontier.ts';
@@ -14,6 +14,8 @@ export interface FollowUps {
   isShell: boolean;
   /** Attachments linked from a report page. */
   attachments: number;
+  /** A page reached as a report that turned out to be a list of reports. */
+  isList?: boolean;
 }
 
 export function isHtmlLike(contentType: string | undefined, bytes: Uint8Array): boolean {
@@ -81,9 +83,10 @@ function dig(obj: unknown, dotted: string): unknown {
 function reportItems(site: SiteConfig, links: Link[], from: string): FrontierItem[] {
   const titleRe = new RegExp(site.reports.titlePattern);
   const urlRe = site.reports.urlPattern ? new RegExp(site.reports.urlPattern) : undefined;
+  const excludeRe = site.reports.excludePattern ? new RegExp(site.reports.excludePattern) : undefined;
   const out: FrontierItem[] = [];
   for (const l of links) {
-    if (!isReportLink(l, titleRe, urlRe)) continue;
+    if (l.url === from || !isReportLink(l, titleRe, urlRe, excludeRe)) continue;
     const isFile = attachmentExtension(l.url, site.attachments.extensions) !== undefined;
     if (isFile && !site.attachments.download) continue;
     out.push(get({ url: l.url, kind: isFile ? 'attachment' : 'report', listTitle: linkLabel(l), from }));
@@ -151,6 +154,19 @@ export function discoverFollowUps(site: SiteConfig, item: FrontierItem, text: st
     return { items: [get({ url: shell, kind: item.kind, listTitle: item.listTitle, from: base, page: item.page })], isShell: true, attachments: 0 };
   }
   if (item.kind === 'list') return { items: listFollowUps(site, item, text, base), isShell: false, attachments: 0 };
+  if (item.kind === 'report' && !pageIsReportBody(text, visible)) {
+    // County sites often title a sub-column like a report ("2023年政府信息公开
+    // 工作年度报告" → the list of every department's report): a short page
+    // linking several other reports is treated as a list.
+    const links = extractLinks(text, base);
+    const nested = reportItems(site, links, base);
+    if (nested.length >= 2) {
+      // Its own attachments still belong to the report that led here.
+      const atts = site.attachments.download ? findAttachments(links, site.attachments.extensions) : [];
+      const items = [...nested, ...atts.map((l) => get({ url: l.url, kind: 'attachment', listTitle: item.listTitle, from: base }))];
+      return { items, isShell: false, attachments: atts.length, isList: true };
+    }
+  }
   if (item.kind === 'report' && site.attachments.download) {
     // Most report pages carry the report in their body: skip building a DOM
     // unless an attachment extension appears somewhere in the markup.

@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { ATTACHMENT_EXTENSIONS, DEFAULT_REPORT_TITLE } from './discover.ts';
+import { ATTACHMENT_EXTENSIONS, DEFAULT_REPORT_EXCLUDE, DEFAULT_REPORT_TITLE } from './discover.ts';
 
 const regex = z.string().refine((s) => {
   try {
@@ -91,8 +91,10 @@ export const SiteConfigSchema = z.object({
   pagination: Pagination.default({ type: 'auto' }),
   reports: z.object({
     titlePattern: regex.default(DEFAULT_REPORT_TITLE),
+    /** Link titles that match titlePattern but are not reports (notices, outlines, templates). "" disables. */
+    excludePattern: regex.default(DEFAULT_REPORT_EXCLUDE),
     urlPattern: regex.optional(),
-  }).strict().default({ titlePattern: DEFAULT_REPORT_TITLE }),
+  }).strict().default({ titlePattern: DEFAULT_REPORT_TITLE, excludePattern: DEFAULT_REPORT_EXCLUDE }),
   attachments: z.object({
     extensions: z.array(z.enum(['pdf', 'doc', 'docx', 'wps', 'ofd', 'xls', 'xlsx'])).default([...ATTACHMENT_EXTENSIONS] as Array<'pdf'>),
     download: z.boolean().default(true),

@@ -2,7 +2,9 @@ import { readdirSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { decodeBody } from '../../src/fetch/charset.ts';
-import { detectBlockPage, findHanwebProxy, findShellTarget, findTrsPages, hanwebRequests, isReportLink, DEFAULT_REPORT_TITLE } from '../../src/fetch/discover.ts';
+import { detectBlockPage, findHanwebProxy, findShellTarget, findTrsPages, hanwebRequests, isReportLink, DEFAULT_REPORT_EXCLUDE, DEFAULT_REPORT_TITLE } from '../../src/fetch/discover.ts';
+import { discoverFollowUps } from '../../src/fetch/follow-ups.ts';
+import { adHocConfig } from '../../src/fetch/site-config.ts';
 import { isPrivateAddress } from '../../src/fetch/address-guard.ts';
 import { parseRetryAfter } from '../../src/fetch/fetcher.ts';
 import { CORPUS, corpus } from './test-site.ts';
@@ -23,6 +25,11 @@ describe('discovery on CMS markup', () => {
     expect(isReportLink(l('平潭综合实验区2023年政府信息公开工作年度报告'), re)).toBe(true);
     expect(isReportLink(l('东阳市自然资源…', '东阳市自然资源和规划局2023年度政府信息公开年报'), re)).toBe(true);
     expect(isReportLink(l('关于印发2023年政务公开工作要点的通知'), re)).toBe(false);
+    expect(isReportLink(l('市审计局2023年度政府信息公开工作报告'), re)).toBe(true);
+    const ex = new RegExp(DEFAULT_REPORT_EXCLUDE);
+    expect(isReportLink(l('关于报送2023年政府信息公开工作年度报告的通知'), re, undefined, ex)).toBe(false);
+    expect(isReportLink(l('政府信息公开工作年度报告格式模板'), re, undefined, ex)).toBe(false);
+    expect(isReportLink(l('平潭综合实验区2023年政府信息公开工作年度报告'), re, undefined, ex)).toBe(true);
     expect(isReportLink(l('平潭召开会议'), re)).toBe(false);
   });
 
@@ -40,6 +47,16 @@ describe('discovery on CMS markup', () => {
     expect(p.params).toMatchObject({ columnid: '85323', unitid: '411', webid: '3' });
     const reqs = hanwebRequests(p);
     expect(reqs.map((r) => new URL(r.url).search)).toEqual(['?startrecord=1&endrecord=45&perpage=15', '?startrecord=46&endrecord=50&perpage=15']);
+  });
+
+  it('treats a "report" link that leads to a list of reports as a list', () => {
+    const page = '<html><body><h1>2023年政府信息公开工作年度报告</h1><ul><li><a href="a.html">县教育局2023年政府信息公开工作年度报告</a></li><li><a href="b.html">县公安局2023年政府信息公开工作年度报告</a></li></ul></body></html>';
+    const base = 'https://www.x.gov.cn/nb/2023/';
+    const f = discoverFollowUps(adHocConfig(base), { key: base, url: base, kind: 'report' }, page, base);
+    expect(f.isList).toBe(true);
+    expect(f.items.map((i) => [i.url, i.kind])).toEqual([[`${base}a.html`, 'report'], [`${base}b.html`, 'report']]);
+    const report = corpus('2023_pingtan_zongheshiyanqu.html').toString('utf8');
+    expect(discoverFollowUps(adHocConfig(base), { key: base, url: base, kind: 'report' }, report, base).isList).toBeUndefined();
   });
 
   it('flags block pages and never a real report', () => {
