@@ -9,6 +9,7 @@ import { registerCrawl } from './crawl-command.ts';
 import { registerSchedule } from './schedule-command.ts';
 import { registerJobs } from './jobs-command.ts';
 import { registerStart } from './start-command.ts';
+import { registerServe } from './serve-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerSchedule(program);
   registerJobs(program);
   registerStart(program);
+  registerServe(program);
   return program;
 }
 

@@ -1,0 +1,85 @@
+// Reports (with links to the source and the archived copy) and consistency
+// check results. The archived copy is served in a CSP sandbox: a saved
+// government page is content from the internet and must not run as our origin.
+import { readFileSync } from 'node:fs';
+import { Router } from 'express';
+import { agencyMask } from '../query/filters.ts';
+import { badParam, notFound } from './errors.ts';
+import { archivedCopy, lookups, reportView } from './lookups.ts';
+import { filterParams, listParam, stringParam, yearsParam } from './params.ts';
+import { intParam, notModified, sendList } from './respond.ts';
+import type { StoreHandle } from './store-handle.ts';
+
+const STATUSES = ['current', 'superseded', 'unattributed'];
+const CHECK_STATUSES = ['pass', 'fail', 'not_assessable'];
+const DOC_TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8', pdf: 'application/pdf', text: 'text/plain; charset=utf-8', markdown: 'text/plain; charset=utf-8',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+};
+
+export function reportRouter(store: StoreHandle, dataDir: string): Router {
+  const r = Router();
+
+  r.get('/reports', (req, res) => {
+    if (notModified(req, res, store)) return;
+    const s = store.get();
+    const status = listParam(req, 'status');
+    for (const x of status ?? []) if (!STATUSES.includes(x)) throw badParam('status', `"${x}" is not one of ${STATUSES.join(', ')}`);
+    const f = filterParams(req);
+    const filtered = f.agencies || f.regions || f.kinds || f.levels;
+    const { mask } = agencyMask(s.agencies, f);
+    const years = yearsParam(req);
+    const rows = s.reports
+      .filter((x) => (!status || status.includes(x.status)) && (!years || (x.year !== null && years.includes(x.year))))
+      .filter((x) => !filtered || (x.agency_key !== null && mask[x.agency_key]))
+      .map((x) => reportView(s, dataDir, x));
+    sendList(req, res, { name: 'reports', rows });
+  });
+
+  r.get('/reports/:sha', (req, res) => {
+    if (notModified(req, res, store)) return;
+    const s = store.get();
+    const rep = lookups(s).reportBySha.get(req.params.sha);
+    if (!rep) throw notFound(`no report with sha256 ${req.params.sha}`);
+    const checks = s.checks().filter((c) => c.report === rep.key);
+    const narrative = s.narrative().filter((n) => n.report === rep.key).map((n) => ({ ...n, evidence: JSON.parse(n.evidence) as unknown }));
+    res.json({ report: reportView(s, dataDir, rep), warnings: JSON.parse(rep.warnings) as unknown, narrative, checks });
+  });
+
+  r.get('/reports/:sha/document', (req, res) => {
+    const s = store.get();
+    const rep = lookups(s).reportBySha.get(req.params.sha);
+    if (!rep) throw notFound(`no report with sha256 ${req.params.sha}`);
+    const path = archivedCopy(dataDir, rep);
+    if (!path) throw notFound(`no archived copy of report ${rep.sha256} on this server`);
+    res.set('Content-Security-Policy', "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'");
+    res.set('Cache-Control', 'public, max-age=86400, immutable');
+    res.set('ETag', `"${rep.sha256}"`);
+    if (req.fresh) return void res.status(304).end();
+    res.type(DOC_TYPES[rep.format] ?? 'application/octet-stream').send(readFileSync(path));
+  });
+
+  r.get('/checks', (req, res) => {
+    if (notModified(req, res, store)) return;
+    const s = store.get();
+    const status = listParam(req, 'status');
+    for (const x of status ?? []) if (!CHECK_STATUSES.includes(x)) throw badParam('status', `"${x}" is not one of ${CHECK_STATUSES.join(', ')}`);
+    const relation = intParam(req, 'relation', undefined, 1, 6);
+    const f = filterParams(req);
+    const filtered = f.agencies || f.regions || f.kinds || f.levels;
+    const { mask } = agencyMask(s.agencies, f);
+    const years = yearsParam(req);
+    const id = stringParam(req, 'id');
+    const rows = s.checks()
+      .filter((c) => s.active[c.report] && (!status || status.includes(c.status)) && (relation === undefined || c.relation === relation))
+      .filter((c) => (!years || (c.year !== null && years.includes(c.year))) && (!id || c.id === id))
+      .filter((c) => !filtered || (c.agency !== null && mask[c.agency]))
+      .map((c) => {
+        const a = c.agency !== null ? s.agencies[c.agency] : null;
+        return { agency: a?.name ?? null, agency_id: a?.id ?? null, year: c.year, id: c.id, relation: c.relation, status: c.status, left: c.left, right: c.right, cells: c.cells, note: c.note, report: s.reports[c.report]?.sha256 ?? null };
+      });
+    sendList(req, res, { name: 'checks', rows });
+  });
+
+  return r;
+}
