@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createContext, type ContextOptions, type CrawlContext } from './context.ts';
 import { crawlSite, type CrawlEvent } from './crawler.ts';
 import type { RunReport } from './run-report.ts';
-import { MemorySink, type DocumentSink } from './sink.ts';
+import type { DocumentSink } from './sink.ts';
 import { adHocConfig, loadSiteConfig, loadSiteConfigs, type SiteConfig } from './site-config.ts';
 import { ParseStoreSink } from './store-sink.ts';
 
@@ -43,12 +43,14 @@ export async function runSites(sites: SiteConfig[], o: RunSitesOptions): Promise
   try {
     for (const s0 of sites) {
       const site = o.maxListPages ? { ...s0, maxListPages: o.maxListPages } : s0;
-      const sink: DocumentSink & { finish?: ParseStoreSink['finish'] } = o.parse ? new ParseStoreSink({ dataDir: o.dataDir }) : new MemorySink();
+      // --no-parse: documents stay in the archive only (nothing kept in memory).
+      const sink: DocumentSink = o.parse ? new ParseStoreSink({ dataDir: o.dataDir }) : { accept: async () => undefined };
       const progress = o.progress?.(site.id);
       let report: RunReport;
       try {
         report = await crawlSite(ctx, site, { sink, fresh: o.fresh, onEvent: (ev) => progress?.onEvent(ev) });
       } catch (e) {
+        if (sink instanceof ParseStoreSink) await sink.close();
         out.push({ site: site.id, ingest: null, error: e as Error });
         continue;
       } finally {
@@ -57,6 +59,7 @@ export async function runSites(sites: SiteConfig[], o: RunSitesOptions): Promise
       let ingest = null;
       if (sink instanceof ParseStoreSink) {
         try {
+          await sink.close();
           ingest = await sink.finish(ctx.archive, [report.runId]);
         } catch (e) {
           report.errors['ingest'] = (report.errors['ingest'] ?? 0) + 1;

@@ -11,26 +11,34 @@ import { writeFileAtomic } from './atomic-file.ts';
 import type { Archive } from './archive.ts';
 import type { DocumentSink, SinkDocument } from './sink.ts';
 
-interface Parser {
-  parseDocument(bytes: Uint8Array, meta: ParseMeta): Promise<ReportRecord>;
-  PARSER_VERSION: string;
-}
-
 export interface StoreSinkOptions {
   dataDir: string;
   /** Skip the store and only parse (e.g. when the store is not wanted). */
   ingest?: boolean;
+  /** Per-document parse time limit; a document over it is skipped, the crawl goes on. */
+  parseTimeoutMs?: number;
 }
 
+type Pool = { parseBytes(bytes: Uint8Array, meta: ParseMeta): Promise<ReportRecord>; close(): Promise<void> };
+
 export class ParseStoreSink implements DocumentSink {
-  private parser?: Parser;
+  private pool?: Pool;
+  private version?: string;
   readonly parsed: Array<{ url: string; sha256: string; year: number | null; title: string | null }> = [];
 
   constructor(private readonly opts: StoreSinkOptions) {}
 
-  private async loadParser(): Promise<Parser> {
-    if (!this.parser) this.parser = (await import('../parse/index.ts')) as unknown as Parser;
-    return this.parser;
+  /**
+   * Parsing runs on a worker thread (src/parse/pool.ts) under a time limit, so
+   * a document that hangs or crashes the parser costs that document only.
+   */
+  private async load(): Promise<{ pool: Pool; version: string }> {
+    if (!this.pool || !this.version) {
+      const [{ ParsePool }, { PARSER_VERSION }] = await Promise.all([import('../parse/pool.ts'), import('../parse/index.ts')]);
+      this.pool = new ParsePool({ workers: 1, timeoutMs: this.opts.parseTimeoutMs ?? 60_000 });
+      this.version = PARSER_VERSION;
+    }
+    return { pool: this.pool, version: this.version };
   }
 
   private cacheFile(sha: string, version: string): string {
@@ -38,12 +46,17 @@ export class ParseStoreSink implements DocumentSink {
   }
 
   async accept(doc: SinkDocument): Promise<void> {
-    const parser = await this.loadParser();
+    const { pool, version } = await this.load();
     // pdf.js refuses Node Buffers: hand over a plain Uint8Array copy.
     const bytes = new Uint8Array(doc.bytes);
-    const record = await parser.parseDocument(bytes, { url: doc.finalUrl, contentType: doc.contentType, charset: doc.charset });
-    await writeFileAtomic(this.cacheFile(doc.sha256, parser.PARSER_VERSION), JSON.stringify(record));
+    const record = await pool.parseBytes(bytes, { url: doc.finalUrl, contentType: doc.contentType, charset: doc.charset });
+    await writeFileAtomic(this.cacheFile(doc.sha256, version), JSON.stringify(record));
     this.parsed.push({ url: doc.url, sha256: doc.sha256, year: record.year, title: record.title });
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+    this.pool = undefined;
   }
 
   /** Ingest every report/attachment this run archived (new or changed) into the store. */
