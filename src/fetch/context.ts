@@ -3,7 +3,7 @@
 // per-host delays hold across sites that share a host.
 import path from 'node:path';
 import { AddressGuard } from './address-guard.ts';
-import { Archive, sha256 } from './archive.ts';
+import { Archive } from './archive.ts';
 import { Fetcher } from './fetcher.ts';
 import { PolitenessGate } from './politeness.ts';
 import { RobotsCache } from './robots.ts';
@@ -57,6 +57,8 @@ export function createContext(o: ContextOptions): CrawlContext {
   for (const t of map.targets) guard.allow(new URL(t).hostname.replace(/^\[|\]$/g, ''));
   const allowedHosts = new Set<string>();
   const requests = { count: 0 };
+  // robots.txt is fetched per context, not per site run: its records carry the context's id.
+  const session = `robots-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${process.pid}`;
   const token = userAgent.split('/')[0].trim() || 'nianbao';
   const robots = o.robots === false ? null : new RobotsCache(gate, token, async (_origin, res) => {
     if (!res) return;
@@ -64,7 +66,7 @@ export function createContext(o: ContextOptions): CrawlContext {
     await archive.putRecord({
       key: res.finalUrl, url: res.finalUrl, finalUrl: res.finalUrl, method: 'GET', status: res.status, headers: res.headers,
       fetchedAt: new Date().toISOString(), site: '(robots)', sha256: hash, size: res.body.length, kind: 'robots', outcome: 'list',
-      redirects: [], runId: `robots-${sha256(String(process.pid)).slice(0, 8)}`,
+      redirects: [], runId: session,
     });
   });
   const fetcher = new Fetcher({
