@@ -60,6 +60,8 @@ export class StoreReader {
   readonly active: Uint8Array;
   private readonly files = new Map<string, Promise<{ fh: FileHandle; reader: AsyncRecordBatchFileReader }>>();
   private readonly cache: SliceCache;
+  /** Per-file queue of batch reads: one file reader seeks a shared handle, so two reads at once (a server's concurrent queries) corrupt each other. */
+  private readonly reads = new Map<string, Promise<unknown>>();
   private narrativeRows: NarrativeRow[] | null = null;
 
   private constructor(readonly storeDir: string, readonly manifest: Manifest, cacheBytes: number) {
@@ -97,7 +99,9 @@ export class StoreReader {
     const hit = this.cache.get(k);
     if (hit) return hit;
     const { reader } = await this.file(part.file);
-    const batch = (await reader.readRecordBatch(index))!;
+    const read = (this.reads.get(part.file) ?? Promise.resolve()).then(() => reader.readRecordBatch(index));
+    this.reads.set(part.file, read.catch(() => undefined));
+    const batch = (await read)!;
     const col = (name: string) => batch.getChild(name)!.data[0];
     const value = col('value');
     const s: FactSlice = {
