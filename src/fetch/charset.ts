@@ -49,6 +49,11 @@ function isValidUtf8(bytes: Uint8Array): boolean {
 }
 
 export function decodeWith(bytes: Uint8Array, charset: string): string {
+  // UTF-8 is most pages: Node's native decoder is several times faster than iconv-lite's.
+  if (charset === 'utf-8') {
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
   const cs = iconv.encodingExists(charset) ? charset : 'utf-8';
   return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), cs, { stripBOM: true });
 }
