@@ -48,7 +48,8 @@ export function pageOf(req: Request): Page {
  * client's copy is current and a 304 has been sent, so the query is skipped.
  */
 export function notModified(req: Request, res: Response, store: StoreHandle): boolean {
-  const h = createHash('sha1').update(`${req.originalUrl}\u0000${req.get('accept') ?? ''}`).digest('base64url').slice(0, 16);
+  // The negotiated format, not the raw Accept header: clients that differ only in how they ask share a tag.
+  const h = createHash('sha1').update(`${req.originalUrl}\u0000${formatOf(req)}`).digest('base64url').slice(0, 16);
   res.set('ETag', `W/"${store.tag()}-${h}"`);
   res.set('Cache-Control', 'public, max-age=60');
   res.vary('Accept');

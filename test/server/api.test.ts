@@ -1,0 +1,225 @@
+// The API against a server on an ephemeral loopback port over a store built
+// from the bundled samples in a temp --data directory.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runQuery } from '../../src/query/query.ts';
+import { StoreReader } from '../../src/store/reader.ts';
+import type { RunningServer } from '../../src/server/serve.ts';
+import { buildSampleStore, startTestServer, type TestStore } from './helpers.ts';
+
+let st: TestStore;
+let srv: RunningServer;
+const get = (path: string, init?: RequestInit) => fetch(srv.url + path, init);
+const json = async (path: string) => {
+  const r = await get(path);
+  expect(r.status, path).toBe(200);
+  return (await r.json()) as Record<string, unknown> & { rows: Record<string, unknown>[]; total: number };
+};
+
+async function expectError(path: string, status: number, code: string, mentions?: string, init?: RequestInit) {
+  const r = await get(path, init);
+  expect(r.status, path).toBe(status);
+  expect(r.headers.get('content-type')).toMatch(/^application\/json/);
+  const body = (await r.json()) as { error: { code: string; message: string } };
+  expect(Object.keys(body)).toEqual(['error']);
+  expect(Object.keys(body.error).sort()).toEqual(['code', 'message']);
+  expect(body.error.code).toBe(code);
+  if (mentions) expect(body.error.message).toContain(mentions);
+  expect(body.error.message).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
+  return body.error;
+}
+
+beforeAll(async () => {
+  st = await buildSampleStore();
+  // A crawl run report as the crawler writes it, for the data-quality endpoint.
+  mkdirSync(join(st.data, 'crawl', 'pingtan', 'runs'), { recursive: true });
+  writeFileSync(join(st.data, 'crawl', 'pingtan', 'runs', 'r1.json'), JSON.stringify({
+    runId: 'r1', site: 'pingtan', startedAt: '2025-01-02T00:00:00.000Z', finishedAt: '2025-01-02T00:05:00.000Z', resumed: false, requests: 12, pagesFetched: 10,
+    listPages: 2, reports: { new: 3, changed: 0, unchanged: 5 }, recovered: 0, blocked: 2, blockedUrls: ['https://www.pingtan.gov.cn/a.htm'], errors: { blocked: 2 },
+    errorSamples: [], robots: [], reportUrls: [], handedOn: 3,
+  }));
+  srv = await startTestServer(st.data, { token: 'sekret' });
+}, 120_000);
+
+afterAll(async () => {
+  await srv?.close();
+  st?.cleanup();
+});
+
+describe('values', () => {
+  it('returns the query layer rows, and CSV byte for byte as `nianbao query --format csv`', async () => {
+    const body = await json('/api/values?metric=t3.new_received.total&by=agency,year');
+    const store = StoreReader.open(join(st.data, 'store'));
+    const direct = await runQuery(store, { metric: 't3.new_received.total', by: ['agency', 'year'] });
+    await store.close();
+    expect(body.rows).toEqual(JSON.parse(JSON.stringify(direct.rows)));
+    expect(body.total).toBe(direct.rows.length);
+    expect(body.rows.length).toBeGreaterThan(3);
+    // Bytes, not text(): the BOM is part of the format.
+    const csv = Buffer.from(await (await get(`/api/values?metric=t3.new_received.total&by=agency,year&region=${encodeURIComponent('福建')}&format=csv`)).arrayBuffer()).toString('utf8');
+    const cli = execFileSync(process.execPath, ['bin/nianbao', '--data', st.data, 'query', '--metric', 't3.new_received.total', '--by', 'agency,year', '--region', '福建', '--format', 'csv'], {
+      cwd: join(import.meta.dirname, '../..'), encoding: 'utf8',
+    });
+    expect(csv).toBe(cli);
+    expect(csv).toContain('平潭综合实验区');
+  });
+
+  it('negotiates CSV and Arrow by Accept and ?format=', async () => {
+    const r = await get('/api/values?metric=disclosure_rate&by=year', { headers: { Accept: 'text/csv' } });
+    expect(r.headers.get('content-type')).toMatch(/^text\/csv/);
+    const a = await get('/api/values?metric=disclosure_rate&by=agency,year&format=arrow');
+    expect(a.headers.get('content-type')).toBe('application/vnd.apache.arrow.file');
+    const t = tableFromIPC(new Uint8Array(await a.arrayBuffer()));
+    const j = await json('/api/values?metric=disclosure_rate&by=agency,year');
+    expect(t.numRows).toBe(j.total);
+    expect(t.getChild('agency_id')!.toArray()).toEqual(j.rows.map((x) => x.agency_id));
+    const values = t.getChild('value')!;
+    expect(j.rows.map((_, i) => values.get(i) as number | null)).toEqual(j.rows.map((x) => x.value));
+  });
+
+  it('several metrics at once carry a metric column; include=source joins the report', async () => {
+    const b = await json('/api/values?metric=t3.granted.total,t3.partially_granted.total&by=year');
+    expect(new Set(b.rows.map((x) => x.metric))).toEqual(new Set(['t3.granted.total', 't3.partially_granted.total']));
+    const s = await json('/api/values?metric=t3.new_received.total&by=agency,year&include=source&agency=310000:人民政府办公厅');
+    expect(s.rows[0].source_title).toContain('上海市人民政府办公厅');
+  });
+
+  it('paginates with limit/offset, X-Total-Count and a next link', async () => {
+    const all = await json('/api/agencies');
+    const r = await get('/api/agencies?limit=2&offset=1');
+    const page = (await r.json()) as { rows: unknown[] };
+    expect(page.rows).toEqual(all.rows.slice(1, 3));
+    expect(r.headers.get('x-total-count')).toBe(String(all.total));
+    expect(r.headers.get('link')).toContain('offset=3');
+  });
+
+  it('sends ETag and Cache-Control and answers 304 to a matching If-None-Match', async () => {
+    const r = await get('/api/values?metric=t3.new_received.total');
+    const etag = r.headers.get('etag')!;
+    expect(etag).toMatch(/^W\/"g\d+-/);
+    expect(r.headers.get('cache-control')).toContain('max-age=');
+    // node:http, not fetch: fetch adds "Cache-Control: no-cache" to a request with If-None-Match, which rightly defeats the 304.
+    const status = await new Promise<number>((resolve, reject) => {
+      request(`${srv.url}/api/values?metric=t3.new_received.total`, { headers: { 'If-None-Match': etag } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      }).on('error', reject).end();
+    });
+    expect(status).toBe(304);
+  });
+});
+
+describe('errors: one shape, the parameter named, no stack', () => {
+  it('400s name the bad parameter and why', async () => {
+    expect((await expectError('/api/values', 400, 'bad_parameter', '"metric"')).message).toContain('required');
+    await expectError('/api/values?metric=t9.nope', 400, 'bad_parameter', 'unknown metric');
+    await expectError('/api/values?metric=t3.new_received.total&by=planet', 400, 'bad_parameter', '"by"');
+    await expectError('/api/values?metric=t3.new_received.total&year=twenty', 400, 'bad_parameter', '"year"');
+    await expectError('/api/values?metric=t3.new_received.total&region=%E7%81%AB%E6%98%9F', 400, 'bad_parameter', '"region"');
+    await expectError('/api/values?metric=t3.new_received.total&level=galaxy', 400, 'bad_parameter', '"level"');
+    await expectError('/api/values?metric=t3.new_received.total&format=xml', 400, 'bad_parameter', '"format"');
+    await expectError('/api/agencies?limit=0', 400, 'bad_parameter', '"limit"');
+    await expectError('/api/compare?metric=disclosure_rate&min_requests=-1', 400, 'bad_parameter', '"min_requests"');
+  });
+
+  it('404s for unknown paths, agencies, reports and dashboards', async () => {
+    await expectError('/api/nothing', 404, 'not_found');
+    await expectError('/api/agencies/000000:none', 404, 'not_found');
+    await expectError(`/api/reports/${'0'.repeat(64)}`, 404, 'not_found');
+    await expectError('/d/nope', 404, 'not_found');
+  });
+});
+
+describe('resources', () => {
+  it('metric catalog has Chinese labels and English names', async () => {
+    const m = await json('/api/metrics?limit=100000');
+    const byId = new Map(m.rows.map((x) => [x.id, x]));
+    expect(byId.get('t3.granted.total')).toMatchObject({ label_zh: '予以公开 · 总计', label_en: 'granted · total' });
+    expect(byId.get('disclosure_rate')).toMatchObject({ label_zh: '公开率', type: 'ratio' });
+  });
+
+  it('agencies search by name; an agency shows reports with source and archived copy, and failed checks', async () => {
+    const s = await json(`/api/agencies?q=${encodeURIComponent('上海')}`);
+    expect(s.rows.map((x) => x.name).sort()).toEqual(['上海市人民政府办公厅', '上海市科委']);
+    const d = (await (await get(`/api/agencies/${encodeURIComponent('310000:人民政府办公厅')}`)).json()) as { reports: Record<string, string>[]; failed_checks: unknown[] };
+    expect(d.reports.length).toBe(3);
+    expect(d.failed_checks.length).toBeGreaterThan(0);
+    const rep = d.reports.find((x) => x.status === 'current')!;
+    const doc = await get(rep.archived_url);
+    expect(doc.headers.get('content-security-policy')).toContain('sandbox');
+    expect(createHash('sha256').update(Buffer.from(await doc.arrayBuffer())).digest('hex')).toBe(rep.sha256);
+    const prof = await json(`/api/agencies/${encodeURIComponent('310000:人民政府办公厅')}/values`);
+    expect(prof.rows.some((x) => x.metric === 't3.new_received.total' && x.value === 859)).toBe(true);
+  });
+
+  it('compare ranks only agencies with at least N new requests and gives P10–P90 among them', async () => {
+    const c = await json('/api/compare?metric=t3.granted.total&min_requests=30');
+    for (const x of c.rows) expect(x.eligible).toBe(x.value !== null && x.requests !== null && (x.requests as number) >= 30);
+    const y2023 = c.rows.filter((x) => x.year === 2023 && x.eligible);
+    expect(y2023.length).toBeGreaterThan(0);
+    expect(y2023.every((x) => x.rank !== null && (x.p10 as number) <= (x.p90 as number))).toBe(true);
+    const none = await json('/api/compare?metric=t3.granted.total&min_requests=100000');
+    expect(none.rows.every((x) => !x.eligible && x.rank === null && x.p10 === null)).toBe(true);
+  });
+
+  it('checks filter by status; quality shows coverage and the last crawl per site', async () => {
+    const f = await json('/api/checks?status=fail');
+    expect(f.total).toBeGreaterThan(0);
+    expect(f.rows.every((x) => x.status === 'fail' && typeof x.cells === 'string')).toBe(true);
+    const cov = await json('/api/quality/coverage');
+    expect(cov.rows.find((x) => x.region_code === '310000' && x.year === 2019)).toMatchObject({ reports: 1, parsed: 1, superseded: 2 });
+    const sites = await json('/api/quality/sites');
+    expect(sites.rows).toEqual([expect.objectContaining({ site: 'pingtan', blocked: 2, last_run: '2025-01-02T00:05:00.000Z', reports_new: 3 })]);
+  });
+
+  it('lists the dashboards and serves the pages and vega from node_modules', async () => {
+    const d = (await (await get('/api/dashboards')).json()) as { dashboards: { id: string }[] };
+    expect(d.dashboards.map((x) => x.id)).toEqual(['overview', 'compare', 'outcomes', 'litigation', 'narrative', 'agency', 'quality']);
+    for (const x of d.dashboards) expect((await get(`/d/${x.id}`)).status).toBe(200);
+    for (const f of ['vega.min.js', 'vega-lite.min.js', 'vega-embed.min.js', 'vega-interpreter.js']) expect((await get(`/vendor/${f}`)).status).toBe(200);
+    expect(await (await get('/vendor/vega-interpreter.js')).text()).toContain("from '/vendor/vega-util/index.js'");
+  });
+});
+
+describe('security', () => {
+  it('sends a CSP allowing same-origin scripts only, no eval', async () => {
+    const csp = (await get('/')).headers.get('content-security-policy')!;
+    const script = /script-src ([^;]*)/.exec(csp)![1];
+    expect(script.trim()).toBe("'self'");
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain("object-src 'none'");
+  });
+
+  it('refuses writes without the configured token', async () => {
+    await expectError('/api/crawl/pingtan', 401, 'unauthorised', undefined, { method: 'POST' });
+    await expectError('/api/crawl/pingtan', 401, 'unauthorised', undefined, { method: 'POST', headers: { Authorization: 'Bearer wrong' } });
+    await expectError('/api/crawl/no-such-site', 404, 'not_found', undefined, { method: 'POST', headers: { Authorization: 'Bearer sekret' } });
+    const open = await startTestServer(st.data, { token: '' });
+    try {
+      const r = await fetch(`${open.url}/api/crawl/pingtan`, { method: 'POST', headers: { Authorization: 'Bearer anything' } });
+      expect(r.status).toBe(403);
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('writes_disabled');
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('rate-limits the API with the same error shape', async () => {
+    const limited = await startTestServer(st.data, { rateLimitPerMinute: 3 });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 5; i++) codes.push((await fetch(`${limited.url}/api/metrics`)).status);
+      expect(codes.slice(0, 3)).toEqual([200, 200, 200]);
+      const r = await fetch(`${limited.url}/api/metrics`);
+      expect(r.status).toBe(429);
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+    } finally {
+      await limited.close();
+    }
+  });
+});
