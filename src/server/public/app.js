@@ -1,3 +1,4 @@
+/* global location, history, URLSearchParams */
 // One page renders every dashboard: it reads the dashboard spec
 // (dashboards/<id>.json via /api/dashboards/<id>), keeps the filter state in
 // the URL (shareable; the back button restores the previous view), fetches the

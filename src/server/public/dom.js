@@ -1,3 +1,4 @@
+/* global Node */
 // The only way the front-end builds DOM: strings become text nodes, never
 // HTML, because agency names and titles come from the internet.
 export function el(tag, attrs = {}, ...children) {
