@@ -134,7 +134,8 @@ function plainTable(rows, columns) {
     el('tbody', {}, rows.map((r) => el('tr', {}, cols.map((c) => {
       const v = r[c.field];
       if (c.link) return el('td', {}, r[c.link] ? el('a', { href: safeHref(r[c.link]), rel: 'noopener noreferrer', target: '_blank' }, c.text ?? fmt(v)) : '—');
-      return el('td', { class: typeof v === 'number' ? 'num' : undefined }, fmt(v));
+      // Years are labels, not quantities: no thousands separator.
+      return el('td', { class: typeof v === 'number' ? 'num' : undefined }, c.field === 'year' ? String(v ?? '') : fmt(v));
     })))));
 }
 
