@@ -54,7 +54,7 @@ export class RegionIndex {
   chain(code: string): Region[] {
     const out: Region[] = [];
     let r = this.byCode.get(code);
-    while (r) {
+    while (r && !out.includes(r)) {
       out.unshift(r);
       r = r.parent ? this.byCode.get(r.parent) : undefined;
     }
@@ -108,7 +108,10 @@ export function loadRegions(): RegionIndex {
   const regions: Region[] = [];
   for (const p of provinces) regions.push({ code: p.code + '0000', name: p.name, level: 'province', parent: null });
   for (const c of cities) regions.push({ code: c.code + '00', name: c.name, level: 'city', parent: c.provinceCode + '0000' });
-  for (const a of areas) regions.push({ code: a.code, name: a.name, level: 'county', parent: a.cityCode + '00' });
+  // Cities without counties (东莞市, 中山市, 儋州市) list themselves again as an
+  // area with the same 6-digit code; keep the city, or the region would be its own parent.
+  const cityCodes = new Set(cities.map((c) => c.code + '00'));
+  for (const a of areas) if (!cityCodes.has(a.code)) regions.push({ code: a.code, name: a.name, level: 'county', parent: a.cityCode + '00' });
   for (const s of streets) regions.push({ code: s.code, name: s.name, level: 'township', parent: s.areaCode ?? null });
   cached = new RegionIndex(regions);
   return cached;
