@@ -15,13 +15,13 @@ import { extractRulingLines } from './ruling-lines.js';
 import { findTables } from './table-detect.js';
 import { toTextRuns, type RawTextItem, type TextRun } from './text-runs.js';
 import { verticalFontRuns } from './vertical-text.js';
+import type { Matrix } from './matrix.ts';
 
 export interface ExtractPdfOptions {
   /** Read at most this many pages (a warning records the rest were skipped). */
   maxPages?: number;
 }
 
-type Matrix = [number, number, number, number, number, number];
 
 // Registering the worker module on globalThis makes pdfjs run its "worker"
 // in this thread instead of spawning one (pdfjs' documented fake-worker path).

@@ -7,6 +7,7 @@
 // y down), the same space the text runs are placed in (see text-runs.ts).
 
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { multiply, type Matrix } from './matrix.ts';
 
 /** A horizontal (`y` fixed, from `a` to `b` along x) or vertical (`x` fixed, `a`..`b` along y) line. */
 export interface Segment {
@@ -21,7 +22,6 @@ export interface RulingLines {
   vertical: Segment[];
 }
 
-type Matrix = [number, number, number, number, number, number];
 
 // pdfjs' path buffer op codes inside constructPath (DrawOPS in pdf.mjs; not exported).
 const MOVE_TO = 0;
@@ -43,17 +43,6 @@ const FILL_OPS = new Set<number>([
   OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke,
 ]);
 
-function multiply(m: Matrix, n: Matrix): Matrix {
-  // m applied after n: result = n × m in PDF's row-vector convention.
-  return [
-    n[0] * m[0] + n[1] * m[2],
-    n[0] * m[1] + n[1] * m[3],
-    n[2] * m[0] + n[3] * m[2],
-    n[2] * m[1] + n[3] * m[3],
-    n[4] * m[0] + n[5] * m[2] + m[4],
-    n[4] * m[1] + n[5] * m[3] + m[5],
-  ];
-}
 
 interface GState {
   ctm: Matrix;

@@ -11,6 +11,7 @@
 //    unified ideographs (normalize-radicals.ts).
 
 import { normalizeRadicals } from '../normalize-radicals.js';
+import type { Matrix } from './matrix.ts';
 
 export interface TextRun {
   text: string;
@@ -33,7 +34,6 @@ export interface RawTextItem {
   height?: number;
 }
 
-type Matrix = [number, number, number, number, number, number];
 
 /** Center of a run's glyph box, used to decide which cell it belongs to. */
 export function runCenterY(r: TextRun): number {

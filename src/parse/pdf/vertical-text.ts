@@ -12,8 +12,8 @@
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { normalizeRadicals } from '../normalize-radicals.js';
 import type { TextRun } from './text-runs.js';
+import { IDENTITY, multiply, type Matrix } from './matrix.ts';
 
-type Matrix = [number, number, number, number, number, number];
 
 interface Glyph {
   unicode?: string;
@@ -22,19 +22,7 @@ interface Glyph {
   isSpace?: boolean;
 }
 
-const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
 
-/** m applied after n (PDF row-vector convention): returns n × m. */
-function mul(m: Matrix, n: Matrix): Matrix {
-  return [
-    n[0] * m[0] + n[1] * m[2],
-    n[0] * m[1] + n[1] * m[3],
-    n[2] * m[0] + n[3] * m[2],
-    n[2] * m[1] + n[3] * m[3],
-    n[4] * m[0] + n[5] * m[2] + m[4],
-    n[4] * m[1] + n[5] * m[3] + m[5],
-  ];
-}
 
 interface State {
   ctm: Matrix;
@@ -63,7 +51,7 @@ export function verticalFontRuns(
   let tm: Matrix = IDENTITY; // text matrix
   let tlm: Matrix = IDENTITY; // text line matrix
   const moveLine = (tx: number, ty: number) => {
-    tlm = mul(tlm, [1, 0, 0, 1, tx, ty]);
+    tlm = multiply(tlm, [1, 0, 0, 1, tx, ty]);
     tm = tlm;
   };
 
@@ -78,13 +66,13 @@ export function verticalFontRuns(
         st = stack.pop() ?? st;
         break;
       case OPS.transform:
-        st.ctm = mul(st.ctm, args as Matrix);
+        st.ctm = multiply(st.ctm, args as Matrix);
         break;
       case OPS.paintFormXObjectBegin: {
         stack.push(st);
         st = { ...st };
         const m = args?.[0] as ArrayLike<number> | null | undefined;
-        if (m) st.ctm = mul(st.ctm, Array.from(m) as Matrix);
+        if (m) st.ctm = multiply(st.ctm, Array.from(m) as Matrix);
         break;
       }
       case OPS.paintFormXObjectEnd:
@@ -131,17 +119,17 @@ export function verticalFontRuns(
           if (typeof g === 'number') {
             // TJ adjustment: along y for vertical fonts, along x otherwise.
             const d = (-g / 1000) * st.size;
-            tm = mul(tm, vertical ? [1, 0, 0, 1, 0, d] : [1, 0, 0, 1, d, 0]);
+            tm = multiply(tm, vertical ? [1, 0, 0, 1, 0, d] : [1, 0, 0, 1, d, 0]);
             continue;
           }
           if (!g) continue;
           const spacing = st.charSpacing + (g.isSpace ? st.wordSpacing : 0);
           if (!vertical) {
             // Keep the text matrix right for a vertical font shown later in the same BT block.
-            tm = mul(tm, [1, 0, 0, 1, ((g.width ?? 0) / 1000) * st.size + spacing, 0]);
+            tm = multiply(tm, [1, 0, 0, 1, ((g.width ?? 0) / 1000) * st.size + spacing, 0]);
             continue;
           }
-          const trm = mul(st.ctm, mul(tm, [st.size, 0, 0, st.size, 0, st.rise]));
+          const trm = multiply(st.ctm, multiply(tm, [st.size, 0, 0, st.size, 0, st.rise]));
           const ox = trm[4], oy = trm[5];
           const fs = Math.hypot(trm[2], trm[3]) || st.size;
           if (g.unicode && /\S/.test(g.unicode)) {
@@ -149,7 +137,7 @@ export function verticalFontRuns(
             runs.push({ text: normalizeRadicals(g.unicode), x: ox - fs / 2, right: ox + fs / 2, base: oy + fs * 0.88, fs, page });
           }
           const w1 = g.vmetric ? g.vmetric[0] : -1000;
-          tm = mul(tm, [1, 0, 0, 1, 0, (w1 / 1000) * st.size + spacing]);
+          tm = multiply(tm, [1, 0, 0, 1, 0, (w1 / 1000) * st.size + spacing]);
         }
         break;
       }
