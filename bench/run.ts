@@ -9,6 +9,7 @@ const GROUPS: { name: string; file: string; fn: string }[] = [
   { name: 'parse', file: 'parse.ts', fn: 'benchParse' },
   { name: 'crawl', file: 'crawl.ts', fn: 'benchCrawl' },
   { name: 'store', file: 'store.ts', fn: 'benchStore' },
+  { name: 'server', file: 'server.ts', fn: 'benchServer' },
 ];
 
 const only = process.argv.slice(2);
