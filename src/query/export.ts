@@ -63,8 +63,16 @@ function sliceColumns(s: FactSlice, keep: number[], dv: Record<string, ReturnTyp
     if (s.derived[i >> 3] & (1 << (i & 7))) derived[k >> 3] |= 1 << (k & 7);
   });
   const t = schema.fields.map((f) => f.type) as never[];
+  // Each column gets its own copy of the agency codes. Sharing one buffer
+  // between the five agency columns corrupts the IPC output: apache-arrow's
+  // writer queues body buffers by reference and, when joining them, collapses
+  // consecutive chunks of the same ArrayBuffer whose byte ranges overlap into
+  // one — five identical 40-byte buffers become one, the message body comes
+  // out short, and every later buffer is read at the wrong offset (parquet-wasm:
+  // "Value at position 0 out of bounds").
   return [
-    dictData(t[0], dv.id, ag), dictData(t[1], dv.name, ag), dictData(t[2], dv.region, ag), dictData(t[3], dv.kind, ag), dictData(t[4], dv.level, ag),
+    dictData(t[0], dv.id, ag), dictData(t[1], dv.name, ag.slice()), dictData(t[2], dv.region, ag.slice()), dictData(t[3], dv.kind, ag.slice()),
+    dictData(t[4], dv.level, ag.slice()),
     numData(new Int16(), new Int16Array(n).fill(s.year ?? 0)),
     dictData(t[6], dv.metric, new Int32Array(n).fill(metric)),
     dictData(t[7], dv.table, codes('table', Int8Array)),
