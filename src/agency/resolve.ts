@@ -128,12 +128,48 @@ function hintRegions(index: RegionIndex, hints: { url?: string; regionText?: str
 }
 
 /**
+ * Resolutions already made, keyed by normalised name and the hints that can
+ * change the answer (the URL's host, not the whole URL; the region text). A
+ * national ingest sees each publisher once a year and the same host for all
+ * its reports, and a name that fits many regions (城关镇人民政府: 88 of them)
+ * costs about a millisecond to resolve. Results are frozen: callers share them.
+ */
+const memo = new Map<string, AgencyResolution>();
+const MEMO_LIMIT = 500_000;
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
+/**
  * Resolve a publisher name as printed. `hints.url` is the page the report was
  * found on; `hints.regionText` any text naming its region (e.g. "江苏省淮安市").
+ * Memoised; the returned object is frozen.
  */
 export function resolveAgency(rawName: string, hints: { url?: string; regionText?: string } = {}): AgencyResolution {
-  const index = loadRegions();
   const name = normaliseName(rawName);
+  const host = hints.url ? (hostOf(hints.url) ?? '') : '';
+  const key = `${name}\u0001${host}\u0001${hints.regionText ?? ''}`;
+  let res = memo.get(key);
+  if (!res) {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    res = deepFreeze(resolveUncached(name, { url: host ? `http://${host}/` : undefined, regionText: hints.regionText }));
+    memo.set(key, res);
+  }
+  return res;
+}
+
+/** Entries in the resolution memo (for tests and diagnostics). */
+export function resolveMemoSize(): number {
+  return memo.size;
+}
+
+function resolveUncached(name: string, hints: { url?: string; regionText?: string }): AgencyResolution {
+  const index = loadRegions();
   const o = overrides[name];
   if (o) {
     const institution = name.replace(/^.*?(区|县|市|省)/, '') || name;

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveAgency } from '../../src/agency/resolve.ts';
+import { resolveAgency, resolveMemoSize } from '../../src/agency/resolve.ts';
 import { regionFilterPrefix } from '../../src/agency/peers.ts';
 import { ingestSources, type Source } from '../../src/store/ingest.ts';
 import { StoreReader } from '../../src/store/reader.ts';
@@ -41,6 +41,22 @@ describe('agency registry', () => {
     if (a.status === 'ambiguous') expect(a.candidates.map((c) => c.regionCode).sort()).toEqual(['110105', '220104']);
     const b = resolveAgency('朝阳区人民政府', { regionText: '吉林省长春市' });
     expect(b.status === 'resolved' && b.agency.regionCode).toBe('220104');
+  });
+  it('memoises resolutions by name and the hints that matter, never leaking a hint into another key', () => {
+    const a = resolveAgency('城关镇人民政府');
+    expect(a.status).toBe('ambiguous');
+    if (a.status === 'ambiguous') expect(a.candidates.length).toBeGreaterThan(50);
+    // Same name, same (absent) hints: the very same frozen object, no second search.
+    expect(resolveAgency(' 城关镇人民政府 ')).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    // Only the URL's host is part of the key.
+    const u1 = resolveAgency('朝阳区人民政府', { url: 'https://www.example.gov.cn/a/t1.htm' });
+    expect(resolveAgency('朝阳区人民政府', { url: 'https://www.example.gov.cn/b/t2.htm' })).toBe(u1);
+    // A region text decides; the unhinted key stays ambiguous.
+    const hinted = resolveAgency('朝阳区人民政府', { regionText: '北京市' });
+    expect(hinted.status === 'resolved' && hinted.agency.regionCode).toBe('110105');
+    expect(resolveAgency('朝阳区人民政府').status).toBe('ambiguous');
+    expect(resolveMemoSize()).toBeGreaterThanOrEqual(3);
   });
   it('resolves a region name for peer groups', () => {
     expect(regionFilterPrefix('宁夏')).toBe('64');
