@@ -63,8 +63,13 @@ describe('crawl of the local CMS imitation', () => {
   it('stays polite: one request at a time, Crawl-delay (0.25 s > 150 ms config) kept between requests', () => {
     expect(site.maxInFlight).toBe(1);
     const reqs = site.log.slice().sort((a, b) => a.start - b.start);
+    // The gate waits 250 ms; the test site stamps start/end with Date.now(),
+    // whose whole milliseconds and Node's timers (which may fire up to ~1 ms
+    // early against Date.now()) can each shave off 1 ms. 2 ms of slack
+    // absorbs that granularity and nothing more: a real violation (a skipped
+    // or shortened delay) is far larger.
     for (let i = 1; i < reqs.length; i++) {
-      expect(reqs[i].start - reqs[i - 1].end!, `${reqs[i - 1].path} → ${reqs[i].path}`).toBeGreaterThanOrEqual(240);
+      expect(reqs[i].start - reqs[i - 1].end!, `${reqs[i - 1].path} → ${reqs[i].path}`).toBeGreaterThanOrEqual(250 - 2);
     }
     expect(first.robots[0].crawlDelaySec).toBe(0.25);
     expect(first.robots[0].disallowed).toHaveLength(1);
