@@ -206,7 +206,8 @@ describe('the store over the real corpus', () => {
         agency_id: agencies[r.agency_key!].id, region_code: bySha.get(r.sha256)!.agency!.region!.code, kind: bySha.get(r.sha256)!.agency!.kind, year: r.year, value: n.value,
       })));
       const got = results[i].rows.map((x) => ({ agency_id: x.agency_id, region_code: x.region_code, kind: x.kind, year: x.year, value: x.value }));
-      const order = (a: { agency_id: string; year: number }, b: { agency_id: string; year: number }) => (a.agency_id < b.agency_id ? -1 : a.agency_id > b.agency_id ? 1 : a.year - b.year);
+      const order = (a: { agency_id: string; year: number | null }, b: { agency_id: string; year: number | null }) =>
+        (a.agency_id < b.agency_id ? -1 : a.agency_id > b.agency_id ? 1 : (a.year ?? 0) - (b.year ?? 0));
       expect(got.sort(order), m).toEqual(expected.sort(order));
     }
 
