@@ -1,36 +1,44 @@
-// Crash-safe file writes: write a temp file in the target directory, fsync it,
-// rename over the target. A reader (or a crawl resumed after kill -9) sees the
-// old file or the new one, never half of one.
+// Crash-safe file writes: write a temp file in the target directory, rename it
+// over the target. A reader (or a crawl resumed after kill -9) sees the old
+// file or the new one, never half of one. Durable by default (fsync before the
+// rename); the archive instead hands its writes to a SyncBarrier and makes a
+// whole batch durable at once (group commit, see durability.ts).
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { SyncBarrier } from './durability.ts';
 
-/**
- * `durable: false` skips the fsync for files that are caches of durable ones
- * (the per-URL state derived from fetch records): rename still makes them
- * atomic against a killed process, and after a power loss the worst case is
- * one refetch.
- */
 // Directories already created by this process: mkdir is not free when a crawl writes thousands of files.
 const madeDirs = new Set<string>();
 let tmpCounter = 0;
 
-export async function ensureDir(dir: string): Promise<void> {
+export async function ensureDir(dir: string, barrier?: SyncBarrier): Promise<void> {
   if (madeDirs.has(dir)) return;
-  await fs.mkdir(dir, { recursive: true });
+  const first = await fs.mkdir(dir, { recursive: true });
+  if (first && barrier) {
+    // Every level from the first one created down to `dir` is a new directory entry.
+    for (let d = dir; d.length >= first.length; d = path.dirname(d)) barrier.madeDir(d);
+  }
   madeDirs.add(dir);
 }
 
-export async function writeFileAtomic(file: string, data: Uint8Array | string, opts: { durable?: boolean } = {}): Promise<void> {
-  await ensureDir(path.dirname(file));
-  const tmp = path.join(path.dirname(file), `.tmp-${process.pid}-${(tmpCounter++).toString(36)}`);
+/**
+ * `barrier`: skip the fsync and let the barrier make the file durable with
+ * the rest of its batch (the rename still makes it atomic against a killed
+ * process). Without one, the file is fsynced before the rename.
+ */
+export async function writeFileAtomic(file: string, data: Uint8Array | string, opts: { barrier?: SyncBarrier } = {}): Promise<void> {
+  const dir = path.dirname(file);
+  await ensureDir(dir, opts.barrier);
+  const tmp = path.join(dir, `.tmp-${process.pid}-${(tmpCounter++).toString(36)}`);
   const fh = await fs.open(tmp, 'w');
   try {
     await fh.writeFile(data);
-    if (opts.durable !== false) await fh.sync();
+    if (!opts.barrier) await fh.sync();
   } finally {
     await fh.close();
   }
   await fs.rename(tmp, file);
+  opts.barrier?.wrote(file);
 }
 
 export async function readJsonIfExists<T>(file: string): Promise<T | undefined> {

@@ -3,6 +3,7 @@
 // bytes), header, <meta>, then detection (valid UTF-8, else GB18030). GBK and
 // GB2312 are decoded as GB18030, their superset, so rare characters in names
 // of people and places survive.
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 
 export type CharsetSource = 'bom' | 'header' | 'meta' | 'detected';
@@ -40,12 +41,7 @@ function bomCharset(bytes: Uint8Array): string | undefined {
 }
 
 function isValidUtf8(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
+  return isUtf8(bytes);
 }
 
 export function decodeWith(bytes: Uint8Array, charset: string): string {
@@ -58,13 +54,18 @@ export function decodeWith(bytes: Uint8Array, charset: string): string {
   return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), cs, { stripBOM: true });
 }
 
-export function decodeBody(bytes: Uint8Array, contentType?: string): Decoded {
+/** The charset decodeBody would use, without decoding. */
+export function detectCharset(bytes: Uint8Array, contentType?: string): { charset: string; source: CharsetSource } {
   const bom = bomCharset(bytes);
-  if (bom) return { text: decodeWith(bytes, bom), charset: bom, source: 'bom' };
+  if (bom) return { charset: bom, source: 'bom' };
   const header = charsetFromContentType(contentType);
-  if (header && iconv.encodingExists(header)) return { text: decodeWith(bytes, header), charset: header, source: 'header' };
+  if (header && iconv.encodingExists(header)) return { charset: header, source: 'header' };
   const meta = charsetFromMeta(bytes);
-  if (meta && iconv.encodingExists(meta)) return { text: decodeWith(bytes, meta), charset: meta, source: 'meta' };
-  const detected = isValidUtf8(bytes) ? 'utf-8' : 'gb18030';
-  return { text: decodeWith(bytes, detected), charset: detected, source: 'detected' };
+  if (meta && iconv.encodingExists(meta)) return { charset: meta, source: 'meta' };
+  return { charset: isValidUtf8(bytes) ? 'utf-8' : 'gb18030', source: 'detected' };
+}
+
+export function decodeBody(bytes: Uint8Array, contentType?: string): Decoded {
+  const { charset, source } = detectCharset(bytes, contentType);
+  return { text: decodeWith(bytes, charset), charset, source };
 }

@@ -3,17 +3,18 @@
 // (more list pages, report pages, attachments) and hands new or changed
 // documents to the sink. All state lives in the journal and the archive, so a
 // run killed at any point resumes without refetching what it already has.
+// Archive writes are group-committed: see docs/crawling.md, "Durability".
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { FetchOutcome, FetchRecord } from './archive.ts';
-import { decodeBody } from './charset.ts';
+import { sha256, type FetchOutcome, type FetchRecord, type UrlState } from './archive.ts';
+import { decodeWith, detectCharset } from './charset.ts';
 import type { CrawlContext } from './context.ts';
 import { discoverFollowUps, isHtmlLike, seedItems } from './follow-ups.ts';
 import { FetchError } from './errors.ts';
 import { Frontier, type FrontierItem } from './frontier.ts';
-import { detectBlockPage, pageIsReportBody, visibleText } from './discover.ts';
+import { detectBlockPage, pageIsReportBody, utf8VisibleTextLonger, visibleText } from './discover.ts';
 import { countError, emptyReport, type RunReport } from './run-report.ts';
-import { writeFileAtomic, readJsonIfExists } from './atomic-file.ts';
+import { readJsonIfExists, writeFileAtomic } from './atomic-file.ts';
 import type { DocumentSink } from './sink.ts';
 import { expandStartUrls, type SiteConfig } from './site-config.ts';
 import { acquireSiteLock } from './site-lock.ts';
@@ -36,15 +37,36 @@ interface Fetched {
   charset?: string;
   finalUrl: string;
   sha256: string | null;
-  /** Decoded markup and its visible text, computed once per document. */
+  /** Decoded markup and its visible text, computed once per document (absent for binaries and plain report pages). */
   html?: string;
   text?: string;
+  /**
+   * A report page whose body is the report and that links no attachment:
+   * long visible text (so not a block page, shell or list) and no attachment
+   * extension in its markup. Nothing to discover, so it is never decoded.
+   */
+  plainReport?: boolean;
+  /** The URL's state after this fetch (journaled with "done"); absent when nothing was archived. */
+  state?: UrlState;
 }
 
-function decodeOnce(bytes: Buffer | null, contentType: string | undefined): { html?: string; text?: string; charset?: string } {
-  if (!bytes || !isHtmlLike(contentType, bytes)) return {};
-  const d = decodeBody(bytes, contentType);
-  return { html: d.text, text: visibleText(d.text), charset: d.charset };
+type Inspected = Pick<Fetched, 'html' | 'text' | 'charset' | 'plainReport'>;
+
+/** A URL's state after a fetch: a 304 or a block page keeps the validators and hash of the good copy. */
+function nextState(prev: UrlState | undefined, rec: FetchRecord, record: string): UrlState {
+  const blocked = rec.outcome === 'blocked';
+  const keepPrev = rec.outcome === 'unchanged' && rec.status === 304;
+  const etag = rec.headers['etag'], lastModified = rec.headers['last-modified'];
+  return {
+    key: rec.key,
+    url: rec.url,
+    sha256: blocked ? (prev?.sha256 ?? null) : keepPrev ? (prev?.sha256 ?? rec.sha256) : rec.sha256,
+    etag: blocked ? prev?.etag : (etag ?? (keepPrev ? prev?.etag : undefined)),
+    lastModified: blocked ? prev?.lastModified : (lastModified ?? (keepPrev ? prev?.lastModified : undefined)),
+    fetchedAt: rec.fetchedAt,
+    runId: rec.runId,
+    record,
+  };
 }
 
 const newRunId = () => `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
@@ -71,10 +93,45 @@ class SiteCrawl {
   private report!: RunReport;
   private running = new Set<Promise<void>>();
   private doneCount = 0;
+  /** Items whose processing is waiting only for their "done" line to be committed. */
+  private waitingCommit = 0;
   private readonly hosts: Set<string>;
+  /** Latest state per URL of this site: urls.json, then the journal's durable "done" states, then this run's fetches. */
+  private readonly states = new Map<string, UrlState>();
+  /** An archive from before urls.json may still hold per-URL state files. */
+  private legacyStates = false;
+  private readonly attachmentHint: RegExp | undefined;
 
   constructor(private readonly ctx: CrawlContext, private readonly site: SiteConfig, private readonly opts: CrawlOptions, private readonly dir: string) {
     this.hosts = new Set(siteHosts(site));
+    this.attachmentHint = site.attachments.download ? new RegExp(`\\.(${site.attachments.extensions.join('|')})\\b`, 'i') : undefined;
+  }
+
+  private get statesFile(): string {
+    return path.join(this.dir, 'urls.json');
+  }
+
+  private async loadStates(): Promise<void> {
+    const saved = await readJsonIfExists<Record<string, UrlState>>(this.statesFile);
+    for (const [k, v] of Object.entries(saved ?? {})) this.states.set(k, v);
+    for (const [k, v] of this.frontier.doneStates) this.states.set(k, v);
+    this.legacyStates = await this.ctx.archive.hasLegacyUrlStates();
+    if (!this.frontier.resumed) {
+      // A new run replacing an unfinished journal: keep what it made durable, and remove what a machine crash may have torn.
+      for (const st of this.frontier.wrote.values()) await this.ctx.archive.discardIfTorn(st.record, st.sha256);
+      this.frontier.wrote.clear();
+      if (this.frontier.doneStates.size) await this.saveStates();
+    }
+  }
+
+  private async saveStates(): Promise<void> {
+    await writeFileAtomic(this.statesFile, JSON.stringify(Object.fromEntries(this.states)), { barrier: this.ctx.archive.barrier });
+  }
+
+  private async urlState(key: string): Promise<UrlState | undefined> {
+    const s = this.states.get(key);
+    if (s || !this.legacyStates) return s;
+    return this.ctx.archive.legacyUrlState(key);
   }
 
   async run(): Promise<RunReport> {
@@ -86,7 +143,10 @@ class SiteCrawl {
         for (const u of expandStartUrls(this.site)) if (new URL(u).hostname === h) this.ctx.gate.setPolicy(new URL(u).host, { delayMs: p.delayMs, concurrency: p.concurrency });
       }
     }
-    this.frontier = await Frontier.open(this.dir, this.site.id, { fresh: this.opts.fresh, newRunId });
+    const barrier = this.ctx.archive.barrier;
+    barrier.addRoot(this.dir);
+    this.frontier = await Frontier.open(this.dir, this.site.id, { fresh: this.opts.fresh, newRunId, barrier: () => barrier.sync() });
+    await this.loadStates();
     this.report = emptyReport(this.site.id, this.frontier.runId, this.frontier.startedAt, this.frontier.resumed);
     if (this.frontier.resumed) this.replayJournal();
     const requestsBefore = this.ctx.requests.count;
@@ -95,14 +155,16 @@ class SiteCrawl {
       for (const it of start) this.schedule(it);
       this.emitQueued();
       while (this.running.size) await Promise.race(this.running);
+      this.report.requests = this.ctx.requests.count - requestsBefore;
+      this.report.finishedAt = new Date().toISOString();
+      this.report.robots = this.ctx.robots ? [...this.ctx.robots.records.values()].filter((r) => this.hosts.has(new URL(r.origin).hostname)) : [];
+      // The URL states and the run report go through the barrier that runs before "end".
+      await this.saveStates();
+      await writeFileAtomic(path.join(this.dir, 'runs', `${this.report.runId}.json`), JSON.stringify(this.report, null, 1), { barrier });
       await this.frontier.end();
     } finally {
       await this.frontier.close();
     }
-    this.report.requests = this.ctx.requests.count - requestsBefore;
-    this.report.finishedAt = new Date().toISOString();
-    this.report.robots = this.ctx.robots ? [...this.ctx.robots.records.values()].filter((r) => this.hosts.has(new URL(r.origin).hostname)) : [];
-    await writeFileAtomic(path.join(this.dir, 'runs', `${this.report.runId}.json`), JSON.stringify(this.report, null, 1));
     return this.report;
   }
 
@@ -118,9 +180,11 @@ class SiteCrawl {
   private async process(item: FrontierItem): Promise<void> {
     let outcome = 'error';
     let doc = false;
+    let state: UrlState | undefined;
     try {
       const got = await this.fetchOrRecover(item);
       outcome = got.outcome;
+      state = got.state;
       doc = await this.afterFetch(item, got);
     } catch (e) {
       const err = e instanceof FetchError ? e : undefined;
@@ -130,46 +194,72 @@ class SiteCrawl {
       outcome = endOfList ? 'end-of-list' : `error:${kind}`;
       if (!endOfList) countError(this.report, item.url, kind, (e as Error).message);
     }
+    // Durable once the batch's barrier has run (group commit); when every
+    // running item is only waiting for that, there is no reason to wait longer.
+    const committed = this.frontier.markDone(item.key, outcome, doc, state);
+    if (++this.waitingCommit === this.running.size) this.frontier.commitNow();
     try {
-      await this.frontier.markDone(item.key, outcome, doc);
+      await committed;
     } catch (e) {
       countError(this.report, item.url, 'journal', (e as Error).message);
+    } finally {
+      this.waitingCommit--;
     }
     this.doneCount++;
     this.opts.onEvent?.({ type: 'done', url: item.url, kind: item.kind, outcome, done: this.doneCount, total: this.frontier.items.size });
   }
 
+  /**
+   * What the crawl needs from a body: for HTML-like ones, the charset and,
+   * unless it is a plain report page (see Fetched.plainReport), the decoded
+   * markup and visible text.
+   */
+  private inspect(item: FrontierItem, bytes: Buffer | null, contentType: string | undefined): Inspected {
+    if (!bytes || !isHtmlLike(contentType, bytes)) return {};
+    const { charset } = detectCharset(bytes, contentType);
+    if (item.kind === 'report' && charset === 'utf-8' && utf8VisibleTextLonger(bytes, 1500)) {
+      // The attachment test discoverFollowUps would run on the markup; on UTF-8 bytes read as latin1 it matches exactly when it would.
+      if (!this.attachmentHint?.test(bytes.toString('latin1'))) return { charset, plainReport: true };
+    }
+    const html = decodeWith(bytes, charset);
+    return { html, text: visibleText(html), charset };
+  }
+
   /** Fetch, unless this run already fetched and archived it before a crash. */
   private async fetchOrRecover(item: FrontierItem): Promise<Fetched> {
-    const { archive, fetcher } = this.ctx;
-    const state = await archive.urlState(item.key);
-    if (state && state.runId === this.frontier.runId) {
-      const rec = await readJsonIfExists<FetchRecord>(path.join(archive.root, state.record));
-      this.report.recovered++;
-      const bytes = state.sha256 ? await archive.getBlob(state.sha256) : null;
-      const contentType = rec?.headers['content-type'];
-      return { bytes, outcome: rec?.outcome ?? 'unchanged', contentType, charset: rec?.charset, finalUrl: rec?.finalUrl ?? item.url, sha256: state.sha256, ...decodeOnce(bytes, contentType) };
+    const written = this.frontier.wrote.get(item.key);
+    if (written) {
+      const recovered = await this.recover(item, written);
+      if (recovered) return recovered;
     }
+    const { archive, fetcher } = this.ctx;
+    const state = await this.urlState(item.key);
     // List pages are always read in full so new reports are found; documents
     // are fetched conditionally so an unchanged site transfers almost nothing.
     const conditional = item.kind !== 'list' && state?.sha256 ? { etag: state.etag, lastModified: state.lastModified } : {};
-    const res = await fetcher.fetch({ url: item.url, method: item.method, body: item.body, ...conditional });
+    let res = await fetcher.fetch({ url: item.url, method: item.method, body: item.body, ...conditional });
     this.report.pagesFetched++;
     if (item.kind === 'list') this.report.listPages++;
+    let previous: Buffer | undefined;
+    if (res.notModified) {
+      previous = await archive.getBlob(state!.sha256!).catch(() => undefined);
+      // The archived copy is gone (removed by hand?): fetch it in full once more.
+      if (!previous) res = await fetcher.fetch({ url: item.url, method: item.method, body: item.body });
+    }
     const contentType = res.headers['content-type'];
     let bytes: Buffer | null = res.body;
     let outcome: FetchOutcome;
     let hash: string | null;
-    let decoded: ReturnType<typeof decodeOnce>;
-    if (res.notModified) {
-      bytes = await archive.getBlob(state!.sha256!);
-      decoded = decodeOnce(bytes, contentType);
+    let inspected: Inspected;
+    if (res.notModified && previous) {
+      bytes = previous;
+      inspected = this.inspect(item, bytes, contentType);
       hash = state!.sha256;
       outcome = 'unchanged';
     } else {
-      decoded = decodeOnce(res.body, contentType);
-      if (decoded.html !== undefined) {
-        const why = detectBlockPage(decoded.html, decoded.text);
+      inspected = this.inspect(item, res.body, contentType);
+      if (inspected.html !== undefined) {
+        const why = detectBlockPage(inspected.html, inspected.text);
         if (why) {
           this.report.blocked++;
           this.report.blockedUrls.push(item.url);
@@ -177,28 +267,58 @@ class SiteCrawl {
         }
         outcome = why ? 'blocked' : 'new';
       } else outcome = 'new';
-      hash = await archive.putBlob(res.body);
+      hash = sha256(res.body);
       if (outcome !== 'blocked') {
         if (item.kind === 'list') outcome = 'list';
         else if (state?.sha256) outcome = state.sha256 === hash ? 'unchanged' : 'changed';
       }
     }
-    await archive.putRecord(
-      {
-        key: item.key, url: item.url, finalUrl: res.finalUrl, method: item.method ?? 'GET', requestBody: item.body, status: res.status, headers: res.headers,
-        fetchedAt: new Date().toISOString(), site: this.site.id, listTitle: item.listTitle, charset: decoded.charset, sha256: hash, size: bytes?.length ?? 0,
-        kind: item.kind, outcome, redirects: res.redirects, runId: this.frontier.runId,
-      },
-      outcome === 'blocked' ? {} : { etag: res.headers['etag'], lastModified: res.headers['last-modified'] },
-    );
-    return { bytes, outcome, contentType, charset: decoded.charset, finalUrl: res.finalUrl, sha256: hash, ...decoded };
+    const record: FetchRecord = {
+      key: item.key, url: item.url, finalUrl: res.finalUrl, method: item.method ?? 'GET', requestBody: item.body, status: res.status, headers: res.headers,
+      fetchedAt: new Date().toISOString(), site: this.site.id, listTitle: item.listTitle, charset: inspected.charset, sha256: hash, size: bytes?.length ?? 0,
+      kind: item.kind, outcome, redirects: res.redirects, runId: this.frontier.runId,
+    };
+    const next = nextState(state, record, archive.recordPath(record));
+    // Journal where the record goes before writing it: a process killed after
+    // the write finds it on resume instead of fetching (and recording) again.
+    await this.frontier.noteWrite(item.key, next);
+    if (hash && !(res.notModified && previous)) {
+      // A body the URL's durable state already names is in the archive.
+      if (state?.sha256 === hash) archive.knowBlob(hash);
+      await archive.putBlob(res.body, hash);
+    }
+    await archive.putRecord(record, next.record);
+    this.states.set(item.key, next);
+    return { bytes, outcome, contentType, charset: inspected.charset, finalUrl: res.finalUrl, sha256: hash, ...inspected, state: next };
+  }
+
+  /**
+   * A fetch this run made before it was killed, journaled as "wrote" but not
+   * yet "done": used if its record and blob are on disk and intact (they are
+   * after a kill -9; after a power loss they may not be, and it is fetched again).
+   */
+  private async recover(item: FrontierItem, st: UrlState): Promise<Fetched | undefined> {
+    const { archive } = this.ctx;
+    const rec = await archive.readRecord(st.record);
+    const bytes = rec?.sha256 ? ((await archive.verifiedBlob(rec.sha256)) ?? null) : null;
+    if (!rec || rec.runId !== this.frontier.runId || rec.key !== item.key || (rec.sha256 && !bytes)) {
+      await archive.discardIfTorn(st.record, rec?.sha256 ?? st.sha256);
+      return undefined;
+    }
+    // Written by the killed process: make them durable with this process's next batch.
+    archive.barrier.wrote(path.join(archive.root, st.record));
+    if (rec.sha256) archive.barrier.wrote(archive.blobPath(rec.sha256));
+    this.report.recovered++;
+    this.states.set(item.key, st);
+    const contentType = rec.headers['content-type'];
+    return { bytes, outcome: rec.outcome, contentType, charset: rec.charset, finalUrl: rec.finalUrl, sha256: rec.sha256, ...this.inspect(item, bytes, contentType), state: st };
   }
 
   /** Follow-ups and hand-off; returns whether the item was a report document. */
   private async afterFetch(item: FrontierItem, got: Fetched): Promise<boolean> {
     if (got.outcome === 'blocked' || !got.bytes) return false;
     const html = got.html;
-    const follow = discoverFollowUps(this.site, item, html, got.finalUrl, got.text);
+    const follow = got.plainReport ? { items: [], isShell: false, attachments: 0 } : discoverFollowUps(this.site, item, html, got.finalUrl, got.text);
     // Off-site links are dropped here: only hosts the config names are fetched.
     const allowed = follow.items.filter((it) => this.hosts.has(new URL(it.url).hostname));
     let budget = this.site.maxListPages - this.frontier.listCount;
@@ -208,7 +328,7 @@ class SiteCrawl {
     if (fresh.length) this.emitQueued();
 
     if (item.kind === 'list' || follow.isShell || follow.isList) return false;
-    const isDoc = item.kind === 'attachment' || (html !== undefined && (pageIsReportBody(html, got.text) || follow.attachments === 0));
+    const isDoc = item.kind === 'attachment' || got.plainReport || (html !== undefined && (pageIsReportBody(html, got.text) || follow.attachments === 0));
     if (!isDoc) return false;
     if (!this.report.reportUrls.includes(item.url)) this.report.reportUrls.push(item.url);
     if (got.outcome === 'new' || got.outcome === 'changed') this.report.reports[got.outcome]++;

@@ -100,6 +100,98 @@ export function visibleText(html: string): string {
     .trim();
 }
 
+/**
+ * Is `visibleText(decoded bytes).length` certainly over `n`? Reads UTF-8 bytes
+ * without decoding them, counting only characters visibleText keeps
+ * (outside tags, <script> and <style>; whitespace and &nbsp; not counted), so
+ * the count is a lower bound and `true` is always right. `false` means "not
+ * shown": decode and measure. Markup this scan cannot mirror exactly (<script
+ * or <style inside a tag, <script inside <style>) makes it answer `false`.
+ */
+export function utf8VisibleTextLonger(bytes: Uint8Array, n: number): boolean {
+  const len = bytes.length;
+  let count = 0;
+  let i = 0;
+  while (i < len) {
+    const b = bytes[i];
+    if (b === 0x3c) {
+      // '<': a <script>/<style> block (removed up to the first exact close tag), else a tag up to the first '>'.
+      const kind = blockAt(bytes, i + 1);
+      if (kind) {
+        const close = kind === 'script' ? CLOSE_SCRIPT : CLOSE_STYLE;
+        const end = indexOfCi(bytes, close, i + 1 + kind.length);
+        if (end < 0) return false;
+        // visibleText removes scripts before styles: a "<script" inside a style block would change what it removes.
+        if (kind === 'style' && indexOfCi(bytes, OPEN_SCRIPT, i + 1, end) >= 0) return false;
+        i = end + close.length;
+        continue;
+      }
+      let j = i + 1;
+      while (j < len && bytes[j] !== 0x3e) {
+        // A '<' inside the tag (e.g. `<!-- <a href> -->`) is part of it for visibleText too, unless it opens a <script>/<style> it would remove first.
+        if (bytes[j] === 0x3c && blockAt(bytes, j + 1)) return false;
+        j++;
+      }
+      if (j >= len) return false;
+      i = j + 1;
+      continue;
+    }
+    if (b === 0x26 && matchesAt(bytes, i, NBSP)) {
+      i += NBSP.length;
+      continue;
+    }
+    if (b < 0x80) {
+      if (!(b === 0x20 || (b >= 0x09 && b <= 0x0d))) count++;
+      i++;
+    } else if (b >= 0xc0) {
+      if (!isUtf8Space(bytes, i)) count++;
+      i++;
+    } else i++; // continuation byte: part of a character already counted
+    if (count > n) return true;
+  }
+  return false;
+}
+
+const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const OPEN_SCRIPT = ascii('<script');
+const CLOSE_SCRIPT = ascii('</script>');
+const CLOSE_STYLE = ascii('</style>');
+const NBSP = ascii('&nbsp;');
+
+function blockAt(bytes: Uint8Array, i: number): 'script' | 'style' | undefined {
+  if (matchesAt(bytes, i, SCRIPT, true)) return 'script';
+  if (matchesAt(bytes, i, STYLE, true)) return 'style';
+  return undefined;
+}
+const SCRIPT = ascii('script');
+const STYLE = ascii('style');
+
+function matchesAt(bytes: Uint8Array, i: number, pat: Uint8Array, ci = false): boolean {
+  if (i + pat.length > bytes.length) return false;
+  for (let k = 0; k < pat.length; k++) {
+    let c = bytes[i + k];
+    if (ci && c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== pat[k]) return false;
+  }
+  return true;
+}
+
+function indexOfCi(bytes: Uint8Array, pat: Uint8Array, from: number, to = bytes.length): number {
+  for (let i = from; i + pat.length <= to; i++) if (bytes[i] === pat[0] && matchesAt(bytes, i, pat, true)) return i;
+  return -1;
+}
+
+/** The non-ASCII characters JavaScript's \s matches, as UTF-8: U+00A0, U+1680, U+2000–200A, U+2028/9, U+202F, U+205F, U+3000, U+FEFF. */
+function isUtf8Space(b: Uint8Array, i: number): boolean {
+  const b0 = b[i], b1 = b[i + 1], b2 = b[i + 2];
+  if (b0 === 0xc2) return b1 === 0xa0;
+  if (b0 === 0xe1) return b1 === 0x9a && b2 === 0x80;
+  if (b0 === 0xe2) return (b1 === 0x80 && ((b2 >= 0x80 && b2 <= 0x8a) || b2 === 0xa8 || b2 === 0xa9 || b2 === 0xaf)) || (b1 === 0x81 && b2 === 0x9f);
+  if (b0 === 0xe3) return b1 === 0x80 && b2 === 0x80;
+  if (b0 === 0xef) return b1 === 0xbb && b2 === 0xbf;
+  return false;
+}
+
 /** Pagination links by their label: 下一页, 尾页, or a bare page number pointing to the same column. */
 export function findPaginationLinks(links: Link[], base: string): string[] {
   const dir = new URL('.', base).href;

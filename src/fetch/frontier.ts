@@ -1,14 +1,18 @@
 // The persisted frontier: an append-only journal per site under
 // <data>/crawl/<site>/frontier.jsonl. Every discovered request is journaled
-// ("add") before it is fetched and marked "done" after its fetch record and
-// follow-up links are safely written. A crawl killed with kill -9 replays the
-// journal on restart and continues the same run; a torn last line (the kill
-// landed mid-write) is ignored. Appends are group-committed (one write + one
-// fdatasync for everything queued meanwhile) so durability costs little.
+// ("add") before it is fetched. Before a fetch's blob and record are written,
+// a "wrote" line names them (so a killed process can find them again); once a
+// barrier has made them durable, a "done" line carrying the URL's new state
+// marks the request finished. "done" lines are group-committed: they wait for
+// a batch (up to BATCH_MAX lines or BATCH_WINDOW_MS, or until the crawl has
+// nothing else to do), then one barrier (the archive's SyncBarrier), one
+// write and one fdatasync cover the whole batch. A crawl killed with kill -9
+// replays the journal on restart and continues the same run; a torn last line
+// (the kill landed mid-write) is ignored. See docs/crawling.md, "Durability".
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { DocKind } from './archive.ts';
+import type { DocKind, UrlState } from './archive.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 
 export interface FrontierItem {
@@ -28,36 +32,56 @@ export interface FrontierItem {
 type JournalEvent =
   | { e: 'run'; runId: string; site: string; startedAt: string }
   | { e: 'add'; item: FrontierItem }
-  | { e: 'done'; key: string; outcome: string; doc?: boolean }
+  | { e: 'wrote'; key: string; state: UrlState }
+  | { e: 'done'; key: string; outcome: string; doc?: boolean; state?: UrlState }
   | { e: 'end'; finishedAt: string };
 
 export function requestKey(url: string, method: 'GET' | 'POST' = 'GET', body?: string): string {
   return method === 'GET' ? url : `POST ${url} ${body ?? ''}`;
 }
 
+/** Most "done" lines one commit covers, and how long the first of them waits for others. */
+export const BATCH_MAX = 512;
+export const BATCH_WINDOW_MS = 200;
+
+type Waiter = { resolve: () => void; reject: (e: unknown) => void };
+
 export class Frontier {
   readonly items = new Map<string, FrontierItem>();
   readonly done = new Map<string, string>();
   /** Done keys that were report documents (for rebuilding a resumed run's report). */
   readonly docs = new Set<string>();
+  /** URL states carried by the journal's "done" lines (durable: their blobs and records were synced first). */
+  readonly doneStates = new Map<string, UrlState>();
+  /** The journal's "wrote" lines without a "done": written before a crash, maybe not durable; verify before trusting. */
+  readonly wrote = new Map<string, UrlState>();
   /** List pages journaled in this run (the per-site cap on list pages counts these). */
   listCount = 0;
   runId = '';
   startedAt = '';
   resumed = false;
   private fh?: FileHandle;
-  private queue: string[] = [];
-  private flushing?: Promise<void>;
-  private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private barrier: () => Promise<void> = async () => undefined;
+  /** Lines that only need to be written (add, wrote). */
+  private lines: string[] = [];
+  private lineWaiters: Waiter[] = [];
+  /** Lines that must follow a barrier and be fdatasynced (done, end). */
+  private durable: string[] = [];
+  private durableWaiters: Waiter[] = [];
+  private commitDue = false;
+  private timer?: NodeJS.Timeout;
+  private writing?: Promise<void>;
 
   private constructor(readonly file: string) {}
 
   /**
    * Open the site's journal. An unfinished run is resumed unless `fresh`;
    * otherwise a new run starts (the old journal is replaced atomically).
+   * `barrier` makes the archive's writes durable; it runs before each batch of "done" lines.
    */
-  static async open(dir: string, site: string, opts: { fresh?: boolean; newRunId: () => string }): Promise<Frontier> {
+  static async open(dir: string, site: string, opts: { fresh?: boolean; newRunId: () => string; barrier?: () => Promise<void> }): Promise<Frontier> {
     const f = new Frontier(path.join(dir, 'frontier.jsonl'));
+    if (opts.barrier) f.barrier = opts.barrier;
     await fs.mkdir(dir, { recursive: true });
     let text = '';
     try {
@@ -74,6 +98,13 @@ export class Frontier {
         break; // torn tail from a kill mid-append: everything before it is intact
       }
     }
+    // States the journal made durable, whether this run resumes or replaces it (they feed urls.json).
+    for (const ev of events) if (ev.e === 'done' && ev.state) f.doneStates.set(ev.key, ev.state);
+    // Fetches written but never marked done: recovered on resume, checked for torn files otherwise.
+    for (const ev of events) {
+      if (ev.e === 'wrote') f.wrote.set(ev.key, ev.state);
+      else if (ev.e === 'done') f.wrote.delete(ev.key);
+    }
     const first = events[0];
     const ended = events.some((ev) => ev.e === 'end');
     if (!opts.fresh && first?.e === 'run' && !ended) {
@@ -84,8 +115,7 @@ export class Frontier {
         if (ev.e === 'add') {
           f.items.set(ev.item.key, ev.item);
           if (ev.item.kind === 'list') f.listCount++;
-        }
-        else if (ev.e === 'done') {
+        } else if (ev.e === 'done') {
           f.done.set(ev.key, ev.outcome);
           if (ev.doc) f.docs.add(ev.key);
         }
@@ -114,41 +144,103 @@ export class Frontier {
       if (it.kind === 'list') this.listCount++;
       fresh.push(it);
     }
-    if (fresh.length) await this.append(fresh.map((item) => ({ e: 'add', item })));
+    if (fresh.length) await this.write(fresh.map((item) => ({ e: 'add', item })));
     return fresh;
   }
 
-  async markDone(key: string, outcome: string, doc = false): Promise<void> {
+  /** Say where a fetch's record is about to be written (before writing it), so a resumed run can find it. */
+  async noteWrite(key: string, state: UrlState): Promise<void> {
+    await this.write([{ e: 'wrote', key, state }]);
+  }
+
+  /** Resolves once the barrier has made everything written before this call durable and the "done" line is on disk. */
+  async markDone(key: string, outcome: string, doc = false, state?: UrlState): Promise<void> {
     this.done.set(key, outcome);
     if (doc) this.docs.add(key);
-    await this.append([{ e: 'done', key, outcome, ...(doc ? { doc } : {}) }]);
+    await this.commitLine({ e: 'done', key, outcome, ...(doc ? { doc } : {}), ...(state ? { state } : {}) });
   }
 
   async end(): Promise<void> {
-    await this.append([{ e: 'end', finishedAt: new Date().toISOString() }]);
+    const p = this.commitLine({ e: 'end', finishedAt: new Date().toISOString() });
+    this.commitNow();
+    await p;
+  }
+
+  /** Commit the "done" lines waiting now instead of at the end of the batch window (the crawl has nothing else to do). */
+  commitNow(): void {
+    if (!this.durable.length) return;
+    this.commitDue = true;
+    this.kick();
   }
 
   async close(): Promise<void> {
-    await this.flushing;
+    this.commitNow();
+    while (this.writing) await this.writing;
+    clearTimeout(this.timer);
     await this.fh?.close();
     this.fh = undefined;
   }
 
-  private append(events: JournalEvent[]): Promise<void> {
-    for (const ev of events) this.queue.push(JSON.stringify(ev) + '\n');
+  private write(events: JournalEvent[]): Promise<void> {
+    for (const ev of events) this.lines.push(JSON.stringify(ev) + '\n');
     return new Promise((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
-      if (!this.flushing) this.flushing = this.flushLoop();
+      this.lineWaiters.push({ resolve, reject });
+      this.kick();
     });
   }
 
-  private async flushLoop(): Promise<void> {
-    while (this.queue.length) {
-      const data = this.queue.join('');
-      const waiters = this.waiters;
-      this.queue = [];
-      this.waiters = [];
+  private commitLine(ev: JournalEvent): Promise<void> {
+    this.durable.push(JSON.stringify(ev) + '\n');
+    const p = new Promise<void>((resolve, reject) => this.durableWaiters.push({ resolve, reject }));
+    this.schedule();
+    return p;
+  }
+
+  private schedule(): void {
+    if (this.durable.length >= BATCH_MAX) {
+      this.commitDue = true;
+      this.kick();
+    } else if (this.durable.length && !this.timer && !this.commitDue) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.commitNow();
+      }, BATCH_WINDOW_MS);
+    }
+  }
+
+  private kick(): void {
+    if (!this.writing) this.writing = this.loop().finally(() => {
+      this.writing = undefined;
+      if (this.lines.length || this.commitDue) this.kick();
+      else this.schedule();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (this.lines.length || this.commitDue) {
+      if (this.lines.length) {
+        const data = this.lines.join('');
+        const waiters = this.lineWaiters;
+        this.lines = [];
+        this.lineWaiters = [];
+        try {
+          await this.fh!.write(data);
+          for (const w of waiters) w.resolve();
+        } catch (e) {
+          for (const w of waiters) w.reject(e);
+        }
+        continue;
+      }
+      this.commitDue = false;
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      const data = this.durable.join('');
+      const waiters = this.durableWaiters;
+      this.durable = [];
+      this.durableWaiters = [];
       try {
+        // Blobs, records and the journal's own earlier lines are durable before any "done" that relies on them.
+        await this.barrier();
         await this.fh!.write(data);
         await this.fh!.datasync();
         for (const w of waiters) w.resolve();
@@ -156,6 +248,5 @@ export class Frontier {
         for (const w of waiters) w.reject(e);
       }
     }
-    this.flushing = undefined;
   }
 }

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { decodeBody } from '../../src/fetch/charset.ts';
-import { detectBlockPage, findHanwebProxy, findShellTarget, findTrsPages, hanwebRequests, isReportLink, DEFAULT_REPORT_EXCLUDE, DEFAULT_REPORT_TITLE } from '../../src/fetch/discover.ts';
+import { detectBlockPage, findHanwebProxy, findShellTarget, findTrsPages, hanwebRequests, isReportLink, utf8VisibleTextLonger, visibleText, DEFAULT_REPORT_EXCLUDE, DEFAULT_REPORT_TITLE } from '../../src/fetch/discover.ts';
 import { discoverFollowUps } from '../../src/fetch/follow-ups.ts';
 import { adHocConfig } from '../../src/fetch/site-config.ts';
 import { isPrivateAddress } from '../../src/fetch/address-guard.ts';
@@ -87,5 +87,28 @@ describe('charset and safety helpers', () => {
     expect(parseRetryAfter('3')).toBe(3000);
     expect(parseRetryAfter(new Date(Date.now() + 5000).toUTCString())).toBeGreaterThan(3000);
     expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+});
+
+describe('visible-text length without decoding (the crawler skips decoding long report pages)', () => {
+  const pages = readdirSync(CORPUS).filter((f) => f.endsWith('.html')).map((f) => Buffer.from(corpus(f)));
+  const tricky = [
+    '<p>短</p>', '<p>　　全角空格　\u00a0&nbsp;</p>', '<script>var a="<b>很长的脚本文字很长的脚本文字</b>";</script><p>x</p>',
+    '<style>p{content:"<script>"}</style>可见文字</script>', '<!-- <script> -->注释后的文字', '<a title="x<y">链接</a>',
+    '<SCRIPT>隐藏</SCRIPT >仍在脚本里', '文字 < 没有闭合', '<>两个字符', '𠀀𠀁 emoji 😀',
+  ].map((t) => Buffer.from(`<html><body>${t.repeat(3)}</body></html>`));
+  it('is a lower bound: true only when visibleText is longer', () => {
+    for (const b of [...pages, ...tricky]) {
+      const text = visibleText(b.toString('utf8'));
+      for (const n of [0, 5, 20, 400, 500, 1500, text.length - 1, text.length, text.length + 1]) {
+        if (n < 0) continue;
+        if (utf8VisibleTextLonger(b, n)) expect(text.length, `${n}: ${b.subarray(0, 80).toString()}`).toBeGreaterThan(n);
+      }
+    }
+  });
+  it('answers yes for the corpus report pages the crawler meets', () => {
+    const long = pages.filter((b) => visibleText(b.toString('utf8')).length > 3000);
+    expect(long.length).toBeGreaterThan(0);
+    for (const b of long) expect(utf8VisibleTextLonger(b, 1500)).toBe(true);
   });
 });
