@@ -2,9 +2,10 @@
 // loads the small tables (reports, agencies) eagerly and fact batches lazily:
 // a query for one metric reads one record batch per part file, through a
 // byte-bounded LRU cache, so a national store is never loaded whole.
+import { readFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RecordBatchReader, type AsyncRecordBatchFileReader, type RecordBatch } from 'apache-arrow';
+import { RecordBatchReader, tableFromIPC, type AsyncRecordBatchFileReader, type RecordBatch } from 'apache-arrow';
 import { readManifest, type Manifest, type PartInfo } from './manifest.ts';
 import { readObjectsFile, type AgencyRow, type CheckRow, type NarrativeRow, type ReportRow } from './tables.ts';
 
@@ -53,11 +54,21 @@ class SliceCache {
   }
 }
 
+/** The reports table's `status` column as a bitmap of current versions, without building row objects. */
+function activeReports(path: string): Uint8Array {
+  const t = tableFromIPC(readFileSync(path));
+  const keys = t.getChild('key')!;
+  const status = t.getChild('status')!;
+  const out = new Uint8Array(t.numRows);
+  for (let i = 0; i < t.numRows; i++) if (status.get(i) === 'current') out[keys.get(i) as number] = 1;
+  return out;
+}
+
 export class StoreReader {
   readonly agencies: AgencyRow[];
-  readonly reports: ReportRow[];
   /** active[reportKey] = 1 when the report is the current version for its agency and year. */
   readonly active: Uint8Array;
+  private reportRows: ReportRow[] | null = null;
   private readonly files = new Map<string, Promise<{ fh: FileHandle; reader: AsyncRecordBatchFileReader }>>();
   private readonly cache: SliceCache;
   /** Per-file queue of batch reads: one file reader seeks a shared handle, so two reads at once (a server's concurrent queries) corrupt each other. */
@@ -66,10 +77,16 @@ export class StoreReader {
 
   private constructor(readonly storeDir: string, readonly manifest: Manifest, cacheBytes: number) {
     this.agencies = manifest.agencies ? (readObjectsFile(join(storeDir, manifest.agencies)) as unknown as AgencyRow[]) : [];
-    this.reports = manifest.reports ? (readObjectsFile(join(storeDir, manifest.reports)) as unknown as ReportRow[]) : [];
-    this.active = new Uint8Array(this.reports.length);
-    for (const r of this.reports) if (r.status === 'current') this.active[r.key] = 1;
+    // Queries need only each report's status; the full rows (one object per
+    // document ever ingested: 700 k at national scale) are read on first use.
+    this.active = manifest.reports ? activeReports(join(storeDir, manifest.reports)) : new Uint8Array(0);
     this.cache = new SliceCache(cacheBytes);
+  }
+
+  /** Every version of every document (read on first access). */
+  get reports(): ReportRow[] {
+    this.reportRows ??= this.manifest.reports ? (readObjectsFile(join(this.storeDir, this.manifest.reports)) as unknown as ReportRow[]) : [];
+    return this.reportRows;
   }
 
   /** Open the store's current generation (or a given, not yet swapped-in manifest). */
