@@ -68,8 +68,14 @@ describe('crawl of the local CMS imitation', () => {
     // early against Date.now()) can each shave off 1 ms. 2 ms of slack
     // absorbs that granularity and nothing more: a real violation (a skipped
     // or shortened delay) is far larger.
+    // When the crawler hangs up on a response (the huge one), the server
+    // stamps its end only when it notices the closed socket, some ms after
+    // the crawler freed its slot and started the delay: that stamp is late
+    // by the server's detection lag, so the gap after it is measured short by
+    // as much. 25 ms covers that lag; the delay itself is still 250 ms.
     for (let i = 1; i < reqs.length; i++) {
-      expect(reqs[i].start - reqs[i - 1].end!, `${reqs[i - 1].path} → ${reqs[i].path}`).toBeGreaterThanOrEqual(250 - 2);
+      const slack = reqs[i - 1].aborted ? 25 : 2;
+      expect(reqs[i].start - reqs[i - 1].end!, `${reqs[i - 1].path} → ${reqs[i].path}`).toBeGreaterThanOrEqual(250 - slack);
     }
     expect(first.robots[0].crawlDelaySec).toBe(0.25);
     expect(first.robots[0].disallowed).toHaveLength(1);

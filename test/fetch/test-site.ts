@@ -20,6 +20,8 @@ export interface LoggedRequest {
   start: number;
   end?: number;
   status?: number;
+  /** The client hung up before the response was complete (the server only notices later). */
+  aborted?: boolean;
 }
 
 export interface TestSite {
@@ -193,6 +195,7 @@ export async function startTestSite(extra: Map<string, Handler> = new Map()): Pr
       inFlight--;
       entry.end = Date.now();
       entry.status = res.statusCode;
+      entry.aborted = !res.writableFinished;
     });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
