@@ -3,9 +3,9 @@
 // a query for one metric reads one record batch per part file, through a
 // byte-bounded LRU cache, so a national store is never loaded whole.
 import { readFileSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RecordBatchReader, tableFromIPC, type AsyncRecordBatchFileReader, type RecordBatch } from 'apache-arrow';
+import { RecordBatchReader, tableFromIPC, type AsyncRecordBatchFileReader, type RecordBatch, type RecordBatchFileReader } from 'apache-arrow';
 import { readManifest, type Manifest, type PartInfo } from './manifest.ts';
 import { readObjectsFile, type AgencyRow, type CheckRow, type NarrativeRow, type ReportRow } from './tables.ts';
 
@@ -118,7 +118,12 @@ export class StoreReader {
     const { reader } = await this.file(part.file);
     const read = (this.reads.get(part.file) ?? Promise.resolve()).then(() => reader.readRecordBatch(index));
     this.reads.set(part.file, read.catch(() => undefined));
-    const batch = (await read)!;
+    const s = this.toSlice(part, index, (await read)!);
+    this.cache.set(k, s);
+    return s;
+  }
+
+  private toSlice(part: PartInfo, index: number, batch: RecordBatch): FactSlice {
     const col = (name: string) => batch.getChild(name)!.data[0];
     const value = col('value');
     const s: FactSlice = {
@@ -131,8 +136,34 @@ export class StoreReader {
       derived: col('derived').values as Uint8Array,
       batch,
     };
-    this.cache.set(k, s);
     return s;
+  }
+
+  /**
+   * Every batch of one part. When most of them are not cached, the part is
+   * read in one go and decoded from memory: hundreds of small positioned reads
+   * through the async file reader cost far more than one sequential read.
+   */
+  private async *partSlices(part: PartInfo): AsyncGenerator<FactSlice> {
+    const n = part.batches?.length ?? 0;
+    let cached = 0;
+    for (let i = 0; i < n; i++) if (this.cache.get(`${part.file}#${i}`)) cached++;
+    if (cached * 2 >= n) {
+      for (let i = 0; i < n; i++) yield await this.slice(part, i);
+      return;
+    }
+    const bytes = await readFile(join(this.storeDir, part.file));
+    const reader = RecordBatchReader.from(bytes) as unknown as RecordBatchFileReader;
+    reader.open();
+    for (let i = 0; i < n; i++) {
+      const k = `${part.file}#${i}`;
+      let s = this.cache.get(k);
+      if (!s) {
+        s = this.toSlice(part, i, reader.readRecordBatch(i)!);
+        this.cache.set(k, s);
+      }
+      yield s;
+    }
   }
 
   /** Fact parts, optionally only those of some years. */
@@ -153,7 +184,7 @@ export class StoreReader {
   async *scanAll(years?: Set<number>, agencies?: { min: number; max: number }): AsyncGenerator<FactSlice> {
     for (const p of this.parts(years)) {
       if (agencies && p.agencyMin !== undefined && (p.agencyMax! < agencies.min || p.agencyMin > agencies.max)) continue;
-      for (let i = 0; i < (p.batches?.length ?? 0); i++) yield await this.slice(p, i);
+      yield* this.partSlices(p);
     }
   }
 
