@@ -91,6 +91,9 @@ export function createContext(o: ContextOptions): CrawlContext {
   robots?.bind(fetcher);
   return {
     archive, gate, fetcher, robots, allowedHosts, dataDir: o.dataDir, userAgent, requests,
-    close: () => fetcher.close(),
+    close: async () => {
+      await fetcher.close();
+      await archive.close();
+    },
   };
 }

@@ -306,8 +306,7 @@ class SiteCrawl {
       return undefined;
     }
     // Written by the killed process: make them durable with this process's next batch.
-    archive.barrier.wrote(path.join(archive.root, st.record));
-    if (rec.sha256) archive.barrier.wrote(archive.blobPath(rec.sha256));
+    archive.adopt(st.record, rec.sha256);
     this.report.recovered++;
     this.states.set(item.key, st);
     const contentType = rec.headers['content-type'];

@@ -4,11 +4,10 @@
 // end of the run everything the run archived is ingested into the store in
 // one commit. Ingesting "everything this run archived" rather than "what this
 // process saw" covers documents fetched before a crash and resume.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ParseMeta, ReportRecord } from '../parse/types.ts';
 import { writeFileAtomic } from './atomic-file.ts';
-import type { Archive } from './archive.ts';
+import { readArchived, type Archive } from './archive.ts';
 import type { DocumentSink, SinkDocument } from './sink.ts';
 
 export interface StoreSinkOptions {
@@ -66,12 +65,13 @@ export class ParseStoreSink implements DocumentSink {
     const runs = new Set(runIds);
     const seen = new Set<string>();
     const sources = [];
-    for (const r of await archive.allRecords()) {
+    for (const r of archive.records()) {
       if (!runs.has(r.runId) || !r.sha256 || (r.kind !== 'report' && r.kind !== 'attachment')) continue;
       if ((r.outcome !== 'new' && r.outcome !== 'changed') || seen.has(r.sha256)) continue;
       seen.add(r.sha256);
-      const blob = archive.blobPath(r.sha256);
-      sources.push({ kind: 'document' as const, path: blob, url: r.finalUrl, contentType: r.headers['content-type'], charset: r.charset, read: () => new Uint8Array(readFileSync(blob)) });
+      const hash = r.sha256;
+      if (!archive.hasBlob(hash)) continue;
+      sources.push({ kind: 'document' as const, path: archive.blobName(hash), url: r.finalUrl, contentType: r.headers['content-type'], charset: r.charset, read: () => readArchived(archive, hash) });
     }
     if (!sources.length) return { added: 0, unchanged: 0, failed: 0 };
     const s = await ingestSources(sources, { storeDir: path.join(this.opts.dataDir, 'store'), cacheDir: path.join(this.opts.dataDir, 'cache', 'parse') });

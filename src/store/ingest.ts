@@ -1,6 +1,6 @@
 // From inputs to the store: files, directories, JSON/JSONL files of parsed
-// records, and the crawler's raw archive (<data>/archive: blobs/<aa>/<sha256>
-// plus records/**.json fetch records, see src/fetch/archive.ts). Documents are
+// records, and the crawler's raw archive (<data>/archive, read through
+// openArchive in src/fetch/archive.ts: packs, or older per-file blobs and records). Documents are
 // parsed by src/parse (loaded at run time) unless a parse of the same bytes by
 // the same parser version is cached or already in the store.
 import { createHash } from 'node:crypto';
@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseMeta, ReportRecord } from '../parse/types.ts';
+import { openArchive, readArchived } from '../fetch/archive.ts';
 import { crossYearHook } from '../query/cross-year.ts';
 import { readJsonIfExists, writeFileDurable } from './fsutil.ts';
 import { StoreWriter } from './writer.ts';
@@ -41,30 +42,17 @@ function walk(dir: string): string[] {
   return out;
 }
 
-interface ArchiveRecord {
-  url: string;
-  finalUrl?: string;
-  sha256: string | null;
-  kind: string;
-  outcome: string;
-  headers?: Record<string, string>;
-  charset?: string;
-}
-
 /** Report and attachment bodies in a crawler archive, one per distinct sha256. */
 export function archiveSources(root: string): Source[] {
   const seen = new Set<string>();
   const out: Source[] = [];
-  const recDir = join(root, 'records');
-  if (!existsSync(recDir)) return out;
-  for (const f of walk(recDir)) {
-    if (!f.endsWith('.json')) continue;
-    const r = JSON.parse(readFileSync(f, 'utf8')) as ArchiveRecord;
+  const archive = openArchive(root);
+  for (const r of archive.records()) {
     if (!r.sha256 || (r.kind !== 'report' && r.kind !== 'attachment') || r.outcome === 'blocked' || seen.has(r.sha256)) continue;
     seen.add(r.sha256);
-    const blob = join(root, 'blobs', r.sha256.slice(0, 2), r.sha256);
-    if (!existsSync(blob)) continue;
-    out.push({ kind: 'document', path: blob, url: r.finalUrl ?? r.url, contentType: r.headers?.['content-type'], charset: r.charset, read: () => new Uint8Array(readFileSync(blob)) });
+    const hash = r.sha256;
+    if (!archive.hasBlob(hash)) continue;
+    out.push({ kind: 'document', path: archive.blobName(hash), url: r.finalUrl ?? r.url, contentType: r.headers?.['content-type'], charset: r.charset, read: () => readArchived(archive, hash) });
   }
   return out;
 }
@@ -76,7 +64,7 @@ export function discoverSources(inputs: string[]): Source[] {
     const p = resolve(input);
     if (!existsSync(p)) throw new Error(`no such file or directory: ${input}`);
     if (statSync(p).isDirectory()) {
-      if (existsSync(join(p, 'records')) && existsSync(join(p, 'blobs'))) {
+      if (existsSync(join(p, 'packs')) || (existsSync(join(p, 'records')) && existsSync(join(p, 'blobs')))) {
         out.push(...archiveSources(p));
         continue;
       }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Archive } from '../../src/fetch/archive.ts';
+import { openArchive } from '../../src/fetch/archive.ts';
 import { tempData } from './helpers.ts';
 import { EXPECTED_REPORTS, PINGTAN_ARTICLES, pingtanMirror, startTestSite, type TestSite } from './test-site.ts';
 
@@ -63,9 +63,9 @@ describe('nianbao crawl (child process)', () => {
     expect(repeated.length, repeated.join(',')).toBeLessThanOrEqual(1);
 
     // Every report is archived, each with exactly one fetch record.
-    const archive = new Archive(path.join(data, 'archive'));
+    const archive = openArchive(path.join(data, 'archive'));
     for (const p of EXPECTED_REPORTS.trs) {
-      const recs = await archive.records(`${site.origin}${p}`);
+      const recs = archive.recordsFor(`${site.origin}${p}`);
       expect(recs, p).toHaveLength(1);
       expect(recs[0].sha256).toBeTruthy();
     }
@@ -83,7 +83,7 @@ describe('nianbao crawl (child process)', () => {
     expect(report.errors).toEqual({});
     expect(report.handedOn).toBe(PINGTAN_ARTICLES.length);
     expect(ingest.added).toBe(PINGTAN_ARTICLES.length);
-    const recs = await new Archive(path.join(data, 'archive')).records(expected[0]);
+    const recs = openArchive(path.join(data, 'archive')).recordsFor(expected[0]);
     expect(recs[0].url).toBe(expected[0]);
     expect(recs[0].site).toBe('www-pingtan-gov-cn');
   }, 40_000);
