@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openArchive, type Archive } from '../fetch/archive.ts';
 import type { StoreReader } from '../store/reader.ts';
 import type { AgencyRow, ReportRow } from '../store/tables.ts';
 
@@ -37,15 +38,18 @@ export function lookups(store: StoreReader): Lookups {
 }
 
 const verified = new Map<string, string | null>();
+/** One reader per archive: it keeps the blob index and picks up what crawls append later. */
+const archives = new Map<string, Archive>();
 
 /**
  * The stored bytes of a report: the crawler's archive blob, else the local
  * file it was ingested from — but only if that file still hashes to the
  * report's sha256 (a file edited since is not the document we parsed).
  */
-export function archivedCopy(dataDir: string, r: ReportRow): string | null {
-  const blob = join(dataDir, 'archive', 'blobs', r.sha256.slice(0, 2), r.sha256);
-  if (existsSync(blob)) return blob;
+export function archivedCopy(dataDir: string, r: ReportRow): { read(): Buffer | undefined } | null {
+  const root = join(dataDir, 'archive');
+  const archive = archives.get(root) ?? archives.set(root, openArchive(root)).get(root)!;
+  if (archive.hasBlob(r.sha256)) return { read: () => archive.readBlob(r.sha256) };
   if (!r.source_path) return null;
   const key = `${r.sha256}\u0000${r.source_path}`;
   if (!verified.has(key)) {
@@ -56,7 +60,8 @@ export function archivedCopy(dataDir: string, r: ReportRow): string | null {
     }
     verified.set(key, ok);
   }
-  return verified.get(key)!;
+  const file = verified.get(key);
+  return file ? { read: () => readFileSync(file) } : null;
 }
 
 /** A report as the API shows it: agency joined, warnings counted, links to the source and the archived copy. */

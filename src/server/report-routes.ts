@@ -1,7 +1,6 @@
 // Reports (with links to the source and the archived copy) and consistency
 // check results. The archived copy is served in a CSP sandbox: a saved
 // government page is content from the internet and must not run as our origin.
-import { readFileSync } from 'node:fs';
 import { Router } from 'express';
 import { agencyMask } from '../query/filters.ts';
 import { badParam, notFound } from './errors.ts';
@@ -50,13 +49,13 @@ export function reportRouter(store: StoreHandle, dataDir: string): Router {
     const s = store.get();
     const rep = lookups(s).reportBySha.get(req.params.sha);
     if (!rep) throw notFound(`no report with sha256 ${req.params.sha}`);
-    const path = archivedCopy(dataDir, rep);
-    if (!path) throw notFound(`no archived copy of report ${rep.sha256} on this server`);
+    const bytes = archivedCopy(dataDir, rep)?.read();
+    if (!bytes) throw notFound(`no archived copy of report ${rep.sha256} on this server`);
     res.set('Content-Security-Policy', "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'");
     res.set('Cache-Control', 'public, max-age=86400, immutable');
     res.set('ETag', `"${rep.sha256}"`);
     if (req.fresh) return void res.status(304).end();
-    res.type(DOC_TYPES[rep.format] ?? 'application/octet-stream').send(readFileSync(path));
+    res.type(DOC_TYPES[rep.format] ?? 'application/octet-stream').send(bytes);
   });
 
   r.get('/checks', (req, res) => {
