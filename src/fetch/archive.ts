@@ -181,7 +181,11 @@ export class Archive {
   /** Record lines reserved by recordPath() and not yet written. */
   private readonly reserved = new Map<string, Buffer>();
 
-  constructor(readonly root: string) {
+  private readonly segmentMax: number;
+
+  /** `segmentMax`: roll over to a new segment past this many bytes (tests use small ones). */
+  constructor(readonly root: string, opts: { segmentMax?: number } = {}) {
+    this.segmentMax = opts.segmentMax ?? SEGMENT_MAX;
     this.barrier = new SyncBarrier([root]);
     this.packDir = path.join(root, 'packs');
   }
@@ -362,7 +366,7 @@ export class Archive {
 
   private segment(bytes: number, which: 'packOff' | 'recOff'): SegmentWriter {
     let w = this.writer;
-    if (!w || (w[which] > 0 && w[which] + bytes > SEGMENT_MAX)) {
+    if (!w || (w[which] > 0 && w[which] + bytes > this.segmentMax)) {
       w = new SegmentWriter(segmentName(), this.packDir, this.barrier);
       this.writer = w;
       this.writers.push(w);
