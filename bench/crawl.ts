@@ -8,10 +8,10 @@
 // `crawl --no-parse` does (a sink that keeps nothing); archiving stays on.
 //
 // For information, a third loop is timed: the bare loop plus the archive
-// files the layout requires per document (sha256, blob and record written via
-// temp file + rename, the record's directory, one syncfs at the end). It is
-// not the baseline; it shows how much of the ratio the filesystem alone costs
-// on this machine, and crawl / floor what the crawler adds beyond that.
+// writes the pack layout requires per document (sha256; blob, index line and
+// record line appended to open files; one syncfs at the end). It is not the
+// baseline; it shows how much of the ratio the archive alone costs on this
+// machine, and crawl / floor what the crawler adds beyond that.
 import { promises as fs, readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -89,18 +89,24 @@ async function bareLoop(origins: string[]): Promise<number> {
   return docs;
 }
 
-/** The floor: the bare loop plus the files the archive layout needs per document, made durable once at the end. */
+/**
+ * The floor: the bare loop plus what the pack layout writes per document —
+ * sha256, the blob appended to an open pack file, its index line and its
+ * record line appended to open logs — made durable once at the end.
+ */
 async function archiveFloor(origins: string[]): Promise<number> {
   const data = mkdtempSync(join(tmpdir(), 'nianbao-bench-floor-'));
   cleanup.push(data);
   const agent = new Agent({ connectTimeout: 10_000, headersTimeout: 30_000, bodyTimeout: 30_000 });
-  let docs = 0, n = 0;
-  const put = async (file: string, bytes: Uint8Array | string) => {
-    await fs.mkdir(join(file, '..'), { recursive: true });
-    const tmp = `${file}.${n++}.tmp`;
-    await fs.writeFile(tmp, bytes);
-    await fs.rename(tmp, file);
+  await fs.mkdir(join(data, 'packs'));
+  const [pack, idx, rec] = await Promise.all(['pack', 'idx', 'rec'].map((e) => fs.open(join(data, 'packs', `seg.${e}`), 'wx')));
+  const off = { pack: 0, idx: 0, rec: 0 };
+  const append = async (fh: typeof pack, which: keyof typeof off, bytes: Buffer) => {
+    const at = off[which];
+    off[which] += bytes.length;
+    await fh.write(bytes, 0, bytes.length, at);
   };
+  let docs = 0;
   await Promise.all(origins.map(async (origin) => {
     for (const path of ['/robots.txt', '/nb/', ...Array.from({ length: PER_HOST }, (_, i) => `/nb/${i}.html`)]) {
       const r = await agent.request({ origin, path, method: 'GET' });
@@ -108,14 +114,16 @@ async function archiveFloor(origins: string[]): Promise<number> {
       for await (const c of r.body) chunks.push(c as Buffer);
       const body = Buffer.concat(chunks);
       const hash = createHash('sha256').update(body).digest('hex');
-      const u = createHash('sha256').update(origin + path).digest('hex');
-      await put(join(data, 'blobs', hash.slice(0, 2), hash), body);
-      await put(join(data, 'records', u.slice(0, 2), u, `${n++}.json`), JSON.stringify({ url: origin + path, sha256: hash, headers: r.headers }));
+      const at = off.pack;
+      await append(pack, 'pack', body);
+      await append(idx, 'idx', Buffer.from(JSON.stringify({ sha256: hash, off: at, len: body.length }) + '\n'));
+      await append(rec, 'rec', Buffer.from(JSON.stringify({ url: origin + path, sha256: hash, headers: r.headers }) + '\n'));
       if (path.endsWith('.html')) docs++;
     }
   }));
   await agent.close();
   execFileSync('sync', ['-f', data]);
+  await Promise.all([pack.close(), idx.close(), rec.close()]);
   return docs;
 }
 
@@ -175,7 +183,7 @@ export async function benchCrawl(): Promise<BenchFigure[]> {
   return [
     { name: 'crawl: documents per second (1,000 docs, 50 local hosts, delays off)', value: Math.round((total / local.crawl) * 1000), unit: 'docs/s', baseline: Math.round((total / local.bare) * 1000), ratio: local.bare / local.crawl, target: null },
     { name: 'crawl: time vs bare undici loop (same transfers, same concurrency, loopback)', value: Math.round(local.crawl), unit: 'ms', baseline: Math.round(local.bare), ratio: local.crawl / local.bare, target: 1.25 },
-    { name: 'crawl: archive floor (bare loop + blob and record files + one syncfs) vs bare loop, loopback (information)', value: Math.round(local.floor), unit: 'ms', baseline: Math.round(local.bare), ratio: local.floor / local.bare, target: null },
+    { name: 'crawl: archive floor (bare loop + pack, index and record appends + one syncfs) vs bare loop, loopback (information)', value: Math.round(local.floor), unit: 'ms', baseline: Math.round(local.bare), ratio: local.floor / local.bare, target: null },
     { name: 'crawl: time vs the archive floor, loopback (information: what the crawler adds beyond the files it must write)', value: Math.round(local.crawl), unit: 'ms', baseline: Math.round(local.floor), ratio: local.crawl / local.floor, target: null },
     { name: 'crawl: time vs bare undici loop with 20 ms server latency (information)', value: Math.round(wan.crawl), unit: 'ms', baseline: Math.round(wan.bare), ratio: wan.crawl / wan.bare, target: null },
   ];
