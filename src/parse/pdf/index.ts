@@ -51,6 +51,17 @@ const NO_FONT_DOCUMENT = {
   documentElement: { getElementsByTagName: () => [{ append: () => undefined }] },
 } as unknown as HTMLDocument;
 
+/**
+ * Even on NO_FONT_DOCUMENT, "installing" a font face base64-encodes the
+ * whole font file first (a JS polyfill in pdfjs' legacy build, ~8% of a
+ * parse). The document's font loader is replaced by one that does nothing;
+ * if pdfjs' internals ever move, NO_FONT_DOCUMENT still keeps it correct.
+ */
+function skipFontFaceInstall(doc: pdfjs.PDFDocumentProxy): void {
+  const loader = (doc as unknown as { _transport?: { fontLoader?: { bind?: unknown } } })._transport?.fontLoader;
+  if (loader && typeof loader.bind === 'function') loader.bind = () => Promise.resolve();
+}
+
 const META_KEYS = ['Title', 'Author', 'Creator', 'Producer', 'CreationDate', 'ModDate'] as const;
 
 /** Titles producers put in by default carry no information about the document. */
@@ -100,6 +111,7 @@ export async function extractPdf(bytes: Uint8Array, opts: ExtractPdfOptions = {}
   } catch (err) {
     throw classifyLoadError(err);
   }
+  skipFontFaceInstall(doc);
 
   try {
     const warnings: ParseWarning[] = [];
