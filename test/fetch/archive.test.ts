@@ -5,6 +5,7 @@ import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, truncat
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Archive, openArchive, sha256, type FetchRecord } from '../../src/fetch/archive.ts';
+import { archiveSources, discoverSources } from '../../src/store/ingest.ts';
 import { tempData } from './helpers.ts';
 
 const rec = (key: string, hash: string | null, i = 0): FetchRecord => ({
@@ -111,6 +112,18 @@ describe('pack archive', () => {
     const b = openArchive(root);
     expect(await b.readRecord(ref1)).toBeUndefined();
     expect([...b.records()].map((x) => x.key)).toEqual(['https://a/2']);
+  });
+
+  it('gives the store one source per distinct report body (nianbao ingest/reparse of an archive)', async () => {
+    const root = path.join(tempData(), 'archive');
+    await write(root, [['https://a/1', 'report one'], ['https://a/2', 'report one'], ['https://a/3', 'report two']]);
+    const sources = archiveSources(root);
+    expect(sources).toHaveLength(2);
+    const first = sources[0];
+    if (first.kind !== 'document') throw new Error('expected a document');
+    expect(first.url).toBe('https://a/1');
+    expect(Buffer.from(first.read()).toString()).toBe('report one');
+    expect(discoverSources([root])).toHaveLength(2);
   });
 
   it('still reads the per-file layout of older archives', async () => {
