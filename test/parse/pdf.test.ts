@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UnreadableDocumentError } from '../../src/parse/errors.js';
 import { normalizeRadicals } from '../../src/parse/normalize-radicals.js';
-import { extractPdf } from '../../src/parse/pdf/index.js';
+import { getDocument, OPS, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { extractPdf, PDFJS_OPTIONS, skipFontFaceInstall } from '../../src/parse/pdf/index.js';
 import { joinLines, tidySpaces } from '../../src/parse/pdf/lines.js';
 import type { DocModel, GridCell, TableBlock } from '../../src/parse/types.js';
 
@@ -308,6 +309,46 @@ describe('extractPdf: hand-built layouts', () => {
     const doc = await extractPdf(buildPdf([line(700, 'Licensing', '550'), line(685, 'Penalty', '4119'), line(670, 'Coercion', '195')].join('\n')));
     expect(doc.blocks.map((b) => (b.kind === 'text' ? b.text : ''))).toEqual(['Licensing\t550', 'Penalty\t4119', 'Coercion\t195']);
     expect(doc.warnings.map((w) => w.code)).toContain('table_without_rulings');
+  });
+});
+
+describe('extractPdf: operator lists without glyph outlines (speed)', () => {
+  // pdfjs compiles a glyph outline per shown glyph when font faces are
+  // disabled (its Node default); that was over half the operator-list cost.
+  const outlinesBuilt = async (page: PDFPageProxy) => {
+    const { fnArray, argsArray } = await page.getOperatorList();
+    let font = '';
+    const ids = new Set<string>();
+    fnArray.forEach((fn, i) => {
+      const args = argsArray[i] as unknown[];
+      if (fn === OPS.setFont) font = String(args[0]);
+      if (fn !== OPS.showText) return;
+      for (const g of args[0] as ({ fontChar?: string } | number | null)[]) {
+        if (g && typeof g === 'object' && g.fontChar) ids.add(`${font}_path_${g.fontChar}`);
+      }
+    });
+    expect(ids.size).toBeGreaterThan(10);
+    return [...ids].filter((id) => page.commonObjs.has(id)).length;
+  };
+  const open = async (options: object, skipInstall: boolean) => {
+    await extractPdf(load('2024_huaian_hongzequ.pdf')); // sets up the in-process worker
+    const doc = await getDocument({ data: load('2024_huaian_hongzequ.pdf'), ...options }).promise;
+    if (skipInstall) expect(skipFontFaceInstall(doc)).toBe(true);
+    return doc;
+  };
+
+  it('builds none with the extractor options, with or without the font-face install skipped', async () => {
+    for (const skip of [true, false]) {
+      const doc = await open(PDFJS_OPTIONS, skip);
+      expect(await outlinesBuilt(await doc.getPage(3))).toBe(0);
+      await doc.destroy();
+    }
+  });
+
+  it('(control) pdfjs builds them with disableFontFace', async () => {
+    const doc = await open({ ...PDFJS_OPTIONS, disableFontFace: true }, false);
+    expect(await outlinesBuilt(await doc.getPage(3))).toBeGreaterThan(10);
+    await doc.destroy();
   });
 });
 

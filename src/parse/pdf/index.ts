@@ -16,6 +16,7 @@ import { findTables } from './table-detect.js';
 import { toTextRuns, type RawTextItem, type TextRun } from './text-runs.js';
 import { verticalFontRuns } from './vertical-text.js';
 import type { Matrix } from './matrix.ts';
+import type { DocumentInitParameters } from 'pdfjs-dist/types/src/display/api.js';
 
 export interface ExtractPdfOptions {
   /** Read at most this many pages (a warning records the rest were skipped). */
@@ -57,10 +58,34 @@ const NO_FONT_DOCUMENT = {
  * parse). The document's font loader is replaced by one that does nothing;
  * if pdfjs' internals ever move, NO_FONT_DOCUMENT still keeps it correct.
  */
-function skipFontFaceInstall(doc: pdfjs.PDFDocumentProxy): void {
+export function skipFontFaceInstall(doc: pdfjs.PDFDocumentProxy): boolean {
   const loader = (doc as unknown as { _transport?: { fontLoader?: { bind?: unknown } } })._transport?.fontLoader;
-  if (loader && typeof loader.bind === 'function') loader.bind = () => Promise.resolve();
+  if (!loader || typeof loader.bind !== 'function') return false;
+  loader.bind = () => Promise.resolve();
+  return true;
 }
+
+/** The extractor's getDocument options, besides `data`. */
+export const PDFJS_OPTIONS = {
+  isEvalSupported: false,
+  // Nothing is rendered, so fonts need no glyph outlines. With
+  // disableFontFace (pdfjs' Node default) pdfjs compiles an outline for
+  // every glyph of every showText into the operator list — more than
+  // half its cost. With font faces "enabled" and a document whose font
+  // loading is a no-op (NO_FONT_DOCUMENT), it skips them.
+  disableFontFace: false,
+  ownerDocument: NO_FONT_DOCUMENT,
+  // Tables need the drawn lines, never the pictures: every image is
+  // dropped from the operator list instead of being decoded (seals and
+  // logos cost more than the rest of their page). pdfjs warns and goes on.
+  maxImageSize: 0,
+  useSystemFonts: false,
+  useWorkerFetch: false,
+  cMapUrl: CMAP_DIR,
+  cMapPacked: true,
+  standardFontDataUrl: FONT_DIR,
+  verbosity: 0,
+} satisfies Omit<DocumentInitParameters, 'data'>;
 
 const META_KEYS = ['Title', 'Author', 'Creator', 'Producer', 'CreationDate', 'ModDate'] as const;
 
@@ -86,28 +111,8 @@ export async function extractPdf(bytes: Uint8Array, opts: ExtractPdfOptions = {}
 
   let doc: pdfjs.PDFDocumentProxy;
   try {
-    doc = await pdfjs.getDocument({
-      // pdfjs may take ownership of the buffer; the caller keeps theirs.
-      data: bytes.slice(),
-      isEvalSupported: false,
-      // Nothing is rendered, so fonts need no glyph outlines. With
-      // disableFontFace (pdfjs' Node default) pdfjs compiles an outline for
-      // every glyph of every showText into the operator list — more than
-      // half its cost. With font faces "enabled" and a document whose font
-      // loading is a no-op (NO_FONT_DOCUMENT), it skips them.
-      disableFontFace: false,
-      ownerDocument: NO_FONT_DOCUMENT,
-      // Tables need the drawn lines, never the pictures: every image is
-      // dropped from the operator list instead of being decoded (seals and
-      // logos cost more than the rest of their page). pdfjs warns and goes on.
-      maxImageSize: 0,
-      useSystemFonts: false,
-      useWorkerFetch: false,
-      cMapUrl: CMAP_DIR,
-      cMapPacked: true,
-      standardFontDataUrl: FONT_DIR,
-      verbosity: 0,
-    }).promise;
+    // pdfjs may take ownership of the buffer; the caller keeps theirs.
+    doc = await pdfjs.getDocument({ data: bytes.slice(), ...PDFJS_OPTIONS }).promise;
   } catch (err) {
     throw classifyLoadError(err);
   }
