@@ -143,12 +143,15 @@ export class StoreReader {
    * Every batch of one part. When most of them are not cached, the part is
    * read in one go and decoded from memory: hundreds of small positioned reads
    * through the async file reader cost far more than one sequential read.
+   * With `cache: false` (a one-pass scan such as export) the batches bypass
+   * the slice cache, so at most this one part is held.
    */
-  private async *partSlices(part: PartInfo): AsyncGenerator<FactSlice> {
+  async *partSlices(part: PartInfo, opts: { cache?: boolean } = {}): AsyncGenerator<FactSlice> {
     const n = part.batches?.length ?? 0;
+    const useCache = opts.cache ?? true;
     let cached = 0;
-    for (let i = 0; i < n; i++) if (this.cache.get(`${part.file}#${i}`)) cached++;
-    if (cached * 2 >= n) {
+    if (useCache) for (let i = 0; i < n; i++) if (this.cache.get(`${part.file}#${i}`)) cached++;
+    if (useCache && cached * 2 >= n) {
       for (let i = 0; i < n; i++) yield await this.slice(part, i);
       return;
     }
@@ -156,6 +159,11 @@ export class StoreReader {
     const reader = RecordBatchReader.from(bytes) as unknown as RecordBatchFileReader;
     reader.open();
     for (let i = 0; i < n; i++) {
+      if (!useCache) {
+        // A one-pass reader (export): nothing is kept once the caller moves on.
+        yield this.toSlice(part, i, reader.readRecordBatch(i)!);
+        continue;
+      }
       const k = `${part.file}#${i}`;
       let s = this.cache.get(k);
       if (!s) {
@@ -186,6 +194,18 @@ export class StoreReader {
       if (agencies && p.agencyMin !== undefined && (p.agencyMax! < agencies.min || p.agencyMin > agencies.max)) continue;
       yield* this.partSlices(p);
     }
+  }
+
+  /** The sha256 of every report, indexed by report key, without building the report rows. */
+  reportSha256(): string[] {
+    if (this.reportRows) return this.reportRows.map((r) => r.sha256);
+    if (!this.manifest.reports) return [];
+    const t = tableFromIPC(readFileSync(join(this.storeDir, this.manifest.reports)));
+    const keys = t.getChild('key')!;
+    const sha = t.getChild('sha256')!;
+    const out = new Array<string>(t.numRows);
+    for (let i = 0; i < t.numRows; i++) out[keys.get(i) as number] = sha.get(i) as string;
+    return out;
   }
 
   /** Metric keys present in the store. */
