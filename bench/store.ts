@@ -3,7 +3,7 @@
 // bodies from NIANBAO_BENCH_SCALE (default 7000 bodies × 7 years ≈ 10 M values;
 // 100000 for the full national size). Each query is timed against DuckDB
 // running the same query over the same data exported to Parquet.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -57,6 +57,12 @@ function record(i: number, name: string, year: number): ReportRecord {
   };
 }
 
+function dirBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) n += e.isDirectory() ? dirBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size;
+  return n;
+}
+
 async function timeP50(fn: () => Promise<unknown>, runs = 9): Promise<number> {
   await fn();
   const t: number[] = [];
@@ -96,6 +102,9 @@ export async function benchStore(): Promise<BenchFigure[]> {
   const { newValues } = await w.commit();
   w.close();
   const ingestS = (performance.now() - t0) / 1000;
+  // Peak resident memory of the process so far: the ingest is its first heavy phase (when run alone: `npm run bench -- store`).
+  const ingestPeakMB = process.resourceUsage().maxRSS / 1024;
+  const storeMB = dirBytes(storeDir) / 1024 / 1024;
   const scale = `synthetic, ${bodies} bodies × ${years} years = ${(newValues / 1e6).toFixed(2)} M values`;
 
   let store = StoreReader.open(storeDir);
@@ -103,6 +112,8 @@ export async function benchStore(): Promise<BenchFigure[]> {
   const te = performance.now();
   await exportStore(store, 'parquet', pq);
   const exportS = (performance.now() - te) / 1000;
+  const exportPeakMB = process.resourceUsage().maxRSS / 1024;
+  const rssAfterExportMB = process.memoryUsage().rss / 1024 / 1024;
   const db = await DuckDBInstance.create(':memory:');
   const con = await db.connect();
   // The DuckDB baseline for ingest: loading the same values (already columnar) into a native table.
@@ -138,6 +149,14 @@ export async function benchStore(): Promise<BenchFigure[]> {
       value: Math.round(newValues / ingestS), unit: 'values/s', baseline: Math.round(newValues / duckLoadS), ratio: round(duckLoadS / ingestS), target: null,
     },
     { name: `store export to Parquet (${scale}) (information)`, value: round(exportS, 2), unit: 's', baseline: round(ingestS, 2), ratio: round(exportS / ingestS), target: null },
+    {
+      name: `store ingest peak RSS of the bench process (${scale}) vs the store's size on disk (information)`,
+      value: Math.round(ingestPeakMB), unit: 'MB', baseline: Math.round(storeMB), ratio: round(ingestPeakMB / storeMB), target: null,
+    },
+    {
+      name: `store export peak RSS of the bench process so far, ingest included (${scale}; RSS after export ${Math.round(rssAfterExportMB)} MB) vs the store's size on disk (information)`,
+      value: Math.round(exportPeakMB), unit: 'MB', baseline: Math.round(storeMB), ratio: round(exportPeakMB / storeMB), target: null,
+    },
   ];
   const ours: Record<string, number> = {};
   for (const k of Object.keys(q) as (keyof typeof q)[]) {
