@@ -171,6 +171,12 @@ export class Archive {
   private readonly packDir: string;
   /** sha256 → where its bytes are; filled from the segments' index logs on first use, then kept current. */
   private index?: Map<string, BlobLoc>;
+  /**
+   * Other places the same sha256 was indexed (a blob rewritten after a torn
+   * copy). Segment names order only to the second, so the entry read last is
+   * not always the good one: a failed check falls back to these.
+   */
+  private readonly alternates = new Map<string, BlobLoc[]>();
   /** Per index log read so far: bytes consumed (complete lines only). */
   private readonly idxRead = new Map<string, number>();
   private lastRefresh = 0;
@@ -228,6 +234,8 @@ export class Archive {
         const { sha256: h, off, len } = (e ?? {}) as { sha256?: unknown; off?: unknown; len?: unknown };
         if (typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h) || !Number.isSafeInteger(off) || !Number.isSafeInteger(len)) continue;
         if ((off as number) < 0 || (len as number) < 0 || (off as number) + (len as number) > packSize) continue; // past the pack's end: torn
+        const prev = index.get(h);
+        if (prev) this.alternates.set(h, [...(this.alternates.get(h) ?? []), prev]);
         index.set(h, { seg, off: off as number, len: len as number, verified: false });
       }
     }
@@ -259,6 +267,21 @@ export class Archive {
   readBlob(hash: string): Buffer | undefined {
     const loc = this.locate(hash);
     if (!loc) return undefined;
+    const bytes = this.readAt(hash, loc);
+    if (bytes) return bytes;
+    // The entry found first may be a torn copy; another segment may hold the intact one.
+    for (const alt of [...(this.alternates.get(hash) ?? [])].reverse()) {
+      const b = this.readAt(hash, alt);
+      if (b) {
+        this.index?.set(hash, alt);
+        return b;
+      }
+    }
+    return undefined;
+  }
+
+  /** The bytes at one indexed place, if they hash to `hash`. */
+  private readAt(hash: string, loc: BlobLoc): Buffer | undefined {
     let bytes: Buffer | undefined;
     if (loc.seg) bytes = readRange(path.join(this.packDir, `${loc.seg}.pack`), loc.off, loc.len);
     else {
