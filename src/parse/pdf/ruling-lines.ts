@@ -7,7 +7,7 @@
 // y down), the same space the text runs are placed in (see text-runs.ts).
 
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { multiply, type Matrix } from './matrix.ts';
+import { stepGraphicsState, type Matrix } from './matrix.ts';
 
 /** A horizontal (`y` fixed, from `a` to `b` along x) or vertical (`x` fixed, `a`..`b` along y) line. */
 export interface Segment {
@@ -93,27 +93,12 @@ export function extractRulingLines(
   for (let i = 0, n = fnArray.length; i < n; i++) {
     const fn = fnArray[i];
     const args = argsArray[i] as unknown[] | null;
+    const next = stepGraphicsState(fn, args, st, stack);
+    if (next) {
+      st = next;
+      continue;
+    }
     switch (fn) {
-      case OPS.save:
-        stack.push(st);
-        st = { ...st };
-        break;
-      case OPS.restore:
-        st = stack.pop() ?? st;
-        break;
-      case OPS.transform:
-        st.ctm = multiply(st.ctm, args as Matrix);
-        break;
-      case OPS.paintFormXObjectBegin: {
-        stack.push(st);
-        st = { ...st };
-        const m = args?.[0] as Matrix | null | undefined;
-        if (m) st.ctm = multiply(st.ctm, Array.from(m) as Matrix);
-        break;
-      }
-      case OPS.paintFormXObjectEnd:
-        st = stack.pop() ?? st;
-        break;
       case OPS.setLineWidth:
         st.lineWidth = Number(args?.[0]) || 0;
         break;

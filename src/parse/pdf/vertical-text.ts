@@ -12,7 +12,7 @@
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { normalizeRadicals } from '../normalize-radicals.js';
 import type { TextRun } from './text-runs.js';
-import { IDENTITY, multiply, type Matrix } from './matrix.ts';
+import { IDENTITY, multiply, stepGraphicsState, type Matrix } from './matrix.ts';
 
 
 interface Glyph {
@@ -57,27 +57,12 @@ export function verticalFontRuns(
 
   for (let i = 0, n = fnArray.length; i < n; i++) {
     const args = argsArray[i] as unknown[] | null;
+    const next = stepGraphicsState(fnArray[i], args, st, stack);
+    if (next) {
+      st = next;
+      continue;
+    }
     switch (fnArray[i]) {
-      case OPS.save:
-        stack.push(st);
-        st = { ...st };
-        break;
-      case OPS.restore:
-        st = stack.pop() ?? st;
-        break;
-      case OPS.transform:
-        st.ctm = multiply(st.ctm, args as Matrix);
-        break;
-      case OPS.paintFormXObjectBegin: {
-        stack.push(st);
-        st = { ...st };
-        const m = args?.[0] as ArrayLike<number> | null | undefined;
-        if (m) st.ctm = multiply(st.ctm, Array.from(m) as Matrix);
-        break;
-      }
-      case OPS.paintFormXObjectEnd:
-        st = stack.pop() ?? st;
-        break;
       case OPS.beginText:
         tm = IDENTITY;
         tlm = IDENTITY;
