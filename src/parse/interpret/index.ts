@@ -59,7 +59,17 @@ export function interpret(doc: DocModel, source: SourceInfo): ReportRecord {
   const t4 = interpretTable4(stream);
   let guessed: '2019' | '2021' | null = null;
   const t2 = interpretTable2(stream, () => (guessed ??= identity.year !== null && identity.year < 2021 ? '2019' : '2021'));
-  const tableValues: CellValue[] = [...t2.values, ...t3.values, ...t4.values];
+  let tableValues: CellValue[] = [...t2.values, ...t3.values, ...t4.values];
+  if (doc.format === 'text') {
+    // A text conversion cannot tell a blank cell from one it lost (the seed
+    // keeps only some cells of a row): its empty cells are reported as not
+    // printed, never as blanks the document chose to leave.
+    const empty = tableValues.filter((v) => v.cell === 'blank').length;
+    if (empty) {
+      tableValues = tableValues.filter((v) => v.cell !== 'blank');
+      warnings.push({ code: 'conversion_empty_cells', message: `${empty} empty table cells of a text conversion are reported as not printed (missing), not as blanks` });
+    }
+  }
   const template = decideTemplate(identity.year, t2.headerCols, t2.rowsFound, t3.otherSubrows, tableValues.length > 0, warnings);
   let values: CellValue[] = [];
   let missing: MissingCell[] = [];
