@@ -3,8 +3,10 @@
 // time limit, a size limit and an identifying User-Agent.
 import { UnreadableDocumentError } from '../parse/errors.ts';
 import { MAX_DOCUMENT_BYTES } from '../parse/index.ts';
+import { DEFAULT_USER_AGENT } from '../fetch/context.ts';
 
-export const USER_AGENT = 'nianbao/0.1 (+https://github.com/nianbao; government report research crawler)';
+// The crawler's identifying User-Agent, overridable the same way.
+const USER_AGENT = process.env.NIANBAO_USER_AGENT ?? DEFAULT_USER_AGENT;
 
 export async function fetchDocument(url: string, timeoutMs = 30_000): Promise<{ bytes: Uint8Array; contentType?: string; charset?: string }> {
   let res: Response;

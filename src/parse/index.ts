@@ -19,7 +19,8 @@ export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 export function sniffFormat(bytes: Uint8Array, meta: ParseMeta = {}): SourceFormat | 'doc' | 'ofd' | 'wps' | 'unknown' {
   const head = Buffer.from(bytes.subarray(0, 1024));
   const ascii = head.toString('latin1');
-  if (ascii.startsWith('%PDF') || ascii.slice(0, 1024).includes('%PDF-')) return 'pdf';
+  // Some servers put junk before the header; readers accept it within the first KB.
+  if (ascii.startsWith('%PDF') || ascii.includes('%PDF-')) return 'pdf';
   if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) {
     return /\.wps$/i.test(meta.path ?? meta.url ?? '') ? 'wps' : 'doc';
   }

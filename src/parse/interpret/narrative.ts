@@ -81,7 +81,6 @@ export function readNarrative(doc: DocModel): { figures: NarrativeFigure[]; warn
 function matchClause(rule: Rule, clause: string): number | null {
   let sum: number | null = null;
   for (const re of rule.patterns) {
-    re.lastIndex = 0;
     for (const m of clause.matchAll(re)) {
       const n = Number(m.groups?.n);
       if (!Number.isFinite(n)) continue;

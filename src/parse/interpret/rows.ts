@@ -30,8 +30,6 @@ export interface StreamRow {
   cells: { text: string; origin: boolean }[];
   /** Where the row starts, for warnings. */
   at: Provenance;
-  /** True when every cell of the row is blank. */
-  empty: boolean;
   /** A paragraph kept in the stream only for the header words it may carry. */
   prose?: boolean;
   /** From a text conversion, whose empty cells may be cells it lost. */
@@ -111,9 +109,8 @@ export function splitRow(cells: GridCell[], at: Provenance): Omit<StreamRow, 'se
     const c = cells[i];
     // A copy left by a colspan is the same printed cell again, not another column.
     if (!c.origin && i > 0 && cells[i - 1].text === c.text && i - 1 > lastLabel) continue;
-    data.push({ text: c.origin ? c.text : c.text, at: cellAt(c, at, i) });
+    data.push({ text: c.text, at: cellAt(c, at, i) });
   }
-  const empty = cells.every((c) => cleanText(c.text) === '');
   const hasValue = data.some((d) => cleanText(d.text) !== '');
   return {
     cells: cells.map((c) => ({ text: cleanText(c.text), origin: c.origin })),
@@ -123,7 +120,6 @@ export function splitRow(cells: GridCell[], at: Provenance): Omit<StreamRow, 'se
     data,
     hasValue,
     at,
-    empty,
   };
 }
 

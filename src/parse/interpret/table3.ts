@@ -75,10 +75,11 @@ export function interpretTable3(stream: StreamRow[]): Table3Result {
   const labelled: { row: StreamRow; id: string | null }[] = [];
   // Labels of the 2021 sub-rows may survive only as prose next to the table.
   const subrowHint = stream.some((r) => r.section === 't3' && /不补正|缴纳费用|收费通知/.test(r.key));
+  const dataRows = new Set(rows);
   for (const row of stream) {
     if (row.section !== 't3') continue;
     group = groupOf(row) ?? group;
-    if (rows.includes(row)) labelled.push({ row, id: row.labels.length ? matchRow(row, group, subrowHint) : null });
+    if (dataRows.has(row)) labelled.push({ row, id: row.labels.length ? matchRow(row, group, subrowHint) : null });
   }
   const otherSubrows = labelled.some((l) => l.id?.startsWith('other.')) || subrowHint;
   const order = rowOrder(otherSubrows);
