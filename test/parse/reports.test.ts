@@ -1,5 +1,6 @@
 // What the issue states about particular real reports, asserted directly.
 import { readFileSync } from 'node:fs';
+import iconv from 'iconv-lite';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from '../../src/parse/index.ts';
@@ -39,6 +40,16 @@ describe('the seed report (中卫市审计局 2020, markdown conversion)', () =>
     expect(audit.evidence.map((e) => e.value)).toEqual([9, 4, 4]);
     expect(audit.evidence[0].clause).toContain('财政预算执行');
     expect(audit.evidence[0].sentence).toContain('审计结果');
+  });
+});
+
+describe('a text conversion saved in GBK', () => {
+  it('reads as the UTF-8 original does', async () => {
+    const utf8 = await parse('2020_zhongwei_shenjiju.md');
+    const gbk = await parseDocument(iconv.encode(readFileSync(join(REPORTS, '2020_zhongwei_shenjiju.md'), 'utf8'), 'gbk'), { path: 'seed-gbk.md' });
+    expect(gbk.values).toEqual(utf8.values);
+    expect(gbk.narrative).toEqual(utf8.narrative);
+    expect(gbk.agency).toEqual(utf8.agency);
   });
 });
 

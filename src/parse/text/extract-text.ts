@@ -7,17 +7,20 @@
 import type { Block, DocModel, GridCell, ParseWarning } from '../types.ts';
 import { UnreadableDocumentError } from '../errors.ts';
 import { cleanText, hasCjk } from '../text-normalize.ts';
+import { decodeHtml } from '../html/decode.ts';
 
 const SEPARATOR = /^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
 const LOOSE_ROW = /^([^\d|]*[\u3400-\u9fff）)][^\d|]*?)\s+((?:[+-]?\d[\d,.]*\s*){1,15})$/;
 
 export function extractText(bytes: Uint8Array): DocModel {
-  const text = decodeUtf8(bytes);
+  // Text dumps come in GBK as often as pages do: the same detection as HTML.
+  const decoded = decodeHtml(bytes);
+  const text = decoded.text;
   if (text.trim() === '') throw new UnreadableDocumentError('corrupt', 'the document is empty');
   // A text file with NUL bytes or mostly control characters is binary, not a report.
   const control = (text.match(/[\u0000-\u0008\u000e-\u001f\ufffd]/g) ?? []).length;
   if (control > text.length * 0.05) throw new UnreadableDocumentError('unsupported_format', 'the file is binary, not text');
-  const warnings: ParseWarning[] = [];
+  const warnings: ParseWarning[] = [...decoded.warnings];
   const blocks: Block[] = [];
   const meta: Record<string, string> = {};
   let table: GridCell[][] | null = null;
@@ -70,10 +73,4 @@ function splitPipeRow(line: string): string[] {
   if (body.startsWith('|')) body = body.slice(1);
   if (body.endsWith('|')) body = body.slice(0, -1);
   return body.split('|').map((c) => cleanText(c));
-}
-
-function decodeUtf8(bytes: Uint8Array): string {
-  let text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return text;
 }
