@@ -10,7 +10,7 @@ import { interpretTable3, rowOrder } from './table3.ts';
 import { interpretTable4 } from './table4.ts';
 import { readNarrative } from './narrative.ts';
 import { runChecks } from './checks.ts';
-import { describeAgency } from './agency-kind.ts';
+import { describeAgency } from './describe-agency.ts';
 
 export const PARSER_VERSION = '1.0.0';
 
