@@ -54,6 +54,8 @@ export class Archive {
   private readonly reserved = new Map<string, Buffer>();
 
   private readonly segmentMax: number;
+  /** Whether a legacy blobs/ directory exists (checked on first lookup). */
+  private legacyBlobs?: boolean;
 
   /** `segmentMax`: roll over to a new segment past this many bytes (tests use small ones). */
   constructor(readonly root: string, opts: { segmentMax?: number } = {}) {
@@ -120,7 +122,9 @@ export class Archive {
       this.refresh();
       loc = index.get(hash);
     }
-    if (!loc && existsSync(this.blobPath(hash))) loc = { seg: '', off: 0, len: -1, verified: false };
+    // Only archives from before the pack layout have a blobs/ directory (nothing writes one now), so look for it once.
+    this.legacyBlobs ??= existsSync(path.join(this.root, 'blobs'));
+    if (!loc && this.legacyBlobs && existsSync(this.blobPath(hash))) loc = { seg: '', off: 0, len: -1, verified: false };
     return loc;
   }
 

@@ -12,7 +12,7 @@ import type { CrawlContext } from './context.ts';
 import { discoverFollowUps, isHtmlLike, seedItems } from './follow-ups.ts';
 import { FetchError } from './errors.ts';
 import { Frontier, type FrontierItem } from './frontier.ts';
-import { detectBlockPage, pageIsReportBody, utf8VisibleTextLonger, visibleText } from './discover.ts';
+import { detectBlockPage, mentionsExtension, pageIsReportBody, utf8VisibleTextLonger, visibleText } from './discover.ts';
 import { countError, emptyReport, type RunReport } from './run-report.ts';
 import { readJsonIfExists, writeFileAtomic } from './atomic-file.ts';
 import type { DocumentSink } from './sink.ts';
@@ -100,11 +100,12 @@ class SiteCrawl {
   private readonly states = new Map<string, UrlState>();
   /** An archive from before urls.json may still hold per-URL state files. */
   private legacyStates = false;
-  private readonly attachmentHint: RegExp | undefined;
+  /** Attachment extensions to look for when attachments are downloaded (lower case). */
+  private readonly attachmentExts: string[] | undefined;
 
   constructor(private readonly ctx: CrawlContext, private readonly site: SiteConfig, private readonly opts: CrawlOptions, private readonly dir: string) {
     this.hosts = new Set(siteHosts(site));
-    this.attachmentHint = site.attachments.download ? new RegExp(`\\.(${site.attachments.extensions.join('|')})\\b`, 'i') : undefined;
+    this.attachmentExts = site.attachments.download ? site.attachments.extensions.map((e) => e.toLowerCase()) : undefined;
   }
 
   private get statesFile(): string {
@@ -218,8 +219,8 @@ class SiteCrawl {
     if (!bytes || !isHtmlLike(contentType, bytes)) return {};
     const { charset } = detectCharset(bytes, contentType);
     if (item.kind === 'report' && charset === 'utf-8' && utf8VisibleTextLonger(bytes, 1500)) {
-      // The attachment test discoverFollowUps would run on the markup; on UTF-8 bytes read as latin1 it matches exactly when it would.
-      if (!this.attachmentHint?.test(bytes.toString('latin1'))) return { charset, plainReport: true };
+      // The attachment test discoverFollowUps would run on the markup, on the UTF-8 bytes (it matches exactly when it would).
+      if (!this.attachmentExts || !mentionsExtension(bytes, this.attachmentExts)) return { charset, plainReport: true };
     }
     const html = decodeWith(bytes, charset);
     return { html, text: visibleText(html), charset };

@@ -126,13 +126,11 @@ export function utf8VisibleTextLonger(bytes: Uint8Array, n: number): boolean {
         i = end + close.length;
         continue;
       }
-      let j = i + 1;
-      while (j < len && bytes[j] !== 0x3e) {
-        // A '<' inside the tag (e.g. `<!-- <a href> -->`) is part of it for visibleText too, unless it opens a <script>/<style> it would remove first.
-        if (bytes[j] === 0x3c && blockAt(bytes, j + 1)) return false;
-        j++;
-      }
-      if (j >= len) return false;
+      // The tag runs to the first '>' (found natively, not byte by byte).
+      const j = bytes.indexOf(0x3e, i + 1);
+      if (j < 0) return false;
+      // A '<' inside the tag (e.g. `<!-- <a href> -->`) is part of it for visibleText too, unless it opens a <script>/<style> it would remove first.
+      for (let k = bytes.indexOf(0x3c, i + 1); k >= 0 && k < j; k = bytes.indexOf(0x3c, k + 1)) if (blockAt(bytes, k + 1)) return false;
       i = j + 1;
       continue;
     }
@@ -142,11 +140,11 @@ export function utf8VisibleTextLonger(bytes: Uint8Array, n: number): boolean {
     }
     if (b < 0x80) {
       if (!(b === 0x20 || (b >= 0x09 && b <= 0x0d))) count++;
-      i++;
     } else if (b >= 0xc0) {
-      if (!isUtf8Space(bytes, i)) count++;
-      i++;
-    } else i++; // continuation byte: part of a character already counted
+      // Only these lead bytes can start a space character (most CJK leads are 0xe4–0xe9).
+      if (!((b === 0xc2 || (b >= 0xe1 && b <= 0xe3) || b === 0xef) && isUtf8Space(bytes, i))) count++;
+    } // else a continuation byte: part of a character already counted
+    i++;
     if (count > n) return true;
   }
   return false;
@@ -176,10 +174,31 @@ function matchesAt(bytes: Uint8Array, i: number, pat: Uint8Array, ci = false): b
   return true;
 }
 
+/** First case-insensitive match of `pat` (which starts with '<') in [from, to). */
 function indexOfCi(bytes: Uint8Array, pat: Uint8Array, from: number, to = bytes.length): number {
-  for (let i = from; i + pat.length <= to; i++) if (bytes[i] === pat[0] && matchesAt(bytes, i, pat, true)) return i;
+  for (let i = bytes.indexOf(pat[0], from); i >= 0 && i + pat.length <= to; i = bytes.indexOf(pat[0], i + 1)) if (matchesAt(bytes, i, pat, true)) return i;
   return -1;
 }
+
+/**
+ * Does the markup mention a file with one of these extensions (".pdf" and so
+ * on, any case, not followed by a letter, digit or "_")? The same answer as
+ * /\.(ext|…)\b/i on the bytes read as latin1, found by jumping from dot to
+ * dot instead of building a string. `exts`: lower-case ASCII.
+ */
+export function mentionsExtension(bytes: Uint8Array, exts: readonly string[]): boolean {
+  const pats = exts.map(ascii);
+  for (let i = bytes.indexOf(0x2e); i >= 0; i = bytes.indexOf(0x2e, i + 1)) {
+    for (const p of pats) {
+      if (!matchesAt(bytes, i + 1, p, true)) continue;
+      const next = bytes[i + 1 + p.length];
+      if (next === undefined || !isWordByte(next)) return true;
+    }
+  }
+  return false;
+}
+
+const isWordByte = (b: number) => (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f;
 
 /** The non-ASCII characters JavaScript's \s matches, as UTF-8: U+00A0, U+1680, U+2000–200A, U+2028/9, U+202F, U+205F, U+3000, U+FEFF. */
 function isUtf8Space(b: Uint8Array, i: number): boolean {

@@ -1,13 +1,16 @@
 // Group commit for the archive: blobs, records and journal lines are written
-// (temp file + rename, so never torn) without an fsync each; a barrier then
-// makes everything written so far durable in one step, and only after it does
-// the journal mark the documents done (see docs/crawling.md, "Durability").
+// (appended to open files, or temp file + rename, so never torn) without an
+// fsync each; a barrier then makes everything written so far durable in one
+// step, and only after it does the journal mark the documents done (see
+// docs/crawling.md, "Durability").
 //
-// On Linux the barrier is syncfs(2) of the filesystem(s) holding the archive
-// and the journal (`sync -f`, coreutils), which flushes file data, new
-// directory entries and renames together: one call per batch instead of an
-// fsync per file and per directory. Elsewhere, or if `sync -f` fails, it falls
-// back to fsyncing every file and directory written since the last barrier.
+// The barrier fsyncs every file and directory written since the previous one,
+// in parallel. With the pack layout that is a handful of files per batch (the
+// current segment's pack, index and records logs, the journal, a renamed
+// file), so it costs one flush of the data itself. `NIANBAO_SYNC=syncfs` asks
+// for one syncfs(2) of the archive's filesystem instead (`sync -f`, coreutils);
+// that spawns a process per barrier, which costs more than it saves now that
+// a batch touches few files, so it is no longer the default.
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -15,7 +18,7 @@ import path from 'node:path';
 export class SyncBarrier {
   private files = new Set<string>();
   private dirs = new Set<string>();
-  private mode: 'syncfs' | 'fsync' = process.platform === 'linux' && process.env.NIANBAO_SYNC !== 'fsync' ? 'syncfs' : 'fsync';
+  private mode: 'syncfs' | 'fsync' = process.platform === 'linux' && process.env.NIANBAO_SYNC === 'syncfs' ? 'syncfs' : 'fsync';
   private readonly roots = new Set<string>();
 
   /** `roots`: directories whose filesystems the barrier syncs (syncfs mode). */

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { decodeBody } from '../../src/fetch/charset.ts';
-import { detectBlockPage, findHanwebProxy, findShellTarget, findTrsPages, hanwebRequests, isReportLink, utf8VisibleTextLonger, visibleText, DEFAULT_REPORT_EXCLUDE, DEFAULT_REPORT_TITLE } from '../../src/fetch/discover.ts';
+import { detectBlockPage, findHanwebProxy, findShellTarget, findTrsPages, hanwebRequests, isReportLink, mentionsExtension, utf8VisibleTextLonger, visibleText, DEFAULT_REPORT_EXCLUDE, DEFAULT_REPORT_TITLE } from '../../src/fetch/discover.ts';
 import { discoverFollowUps } from '../../src/fetch/follow-ups.ts';
 import { adHocConfig } from '../../src/fetch/site-config.ts';
 import { isPrivateAddress } from '../../src/fetch/address-guard.ts';
@@ -110,5 +110,28 @@ describe('visible-text length without decoding (the crawler skips decoding long 
     const long = pages.filter((b) => visibleText(b.toString('utf8')).length > 3000);
     expect(long.length).toBeGreaterThan(0);
     for (const b of long) expect(utf8VisibleTextLonger(b, 1500)).toBe(true);
+  });
+});
+
+describe('attachment mentions found on the bytes (the crawler skips decoding report pages that link no attachment)', () => {
+  const exts = ['pdf', 'doc', 'docx', 'wps', 'ofd'];
+  const re = new RegExp(`\\.(${exts.join('|')})\\b`, 'i');
+  const cases = [
+    '<a href="/a/b.pdf">附件</a>', '<a href="x.PDF">', 'x.Docx', 'file.docx2', 'file.doc_', 'file.doc-1', 'end.wps', '.ofd》附件',
+    'report.pdfs', 'document.write(1)', 'a..pdf', 'x.p', '.', '', '报告.Pdf，', 'no extension here', 'x.odf', 'ab.pd', 'a.do',
+  ];
+  it('agrees with the case-insensitive regex on the text, including word boundaries and non-ASCII neighbours', () => {
+    for (const c of cases) expect(mentionsExtension(Buffer.from(c), exts), c).toBe(re.test(c));
+    const pages = readdirSync(CORPUS).filter((f) => f.endsWith('.html')).map((f) => corpus(f));
+    for (const p of pages) expect(mentionsExtension(Buffer.from(p), exts)).toBe(re.test(p));
+  });
+  it('agrees on random mixes of dots, extension letters and CJK', () => {
+    const alphabet = ['.', 'p', 'P', 'd', 'f', 'o', 'c', 'x', 'w', 's', '_', '1', '报', ' ', '"'];
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let i = 0; i < 2000; i++) {
+      const t = Array.from({ length: 1 + rand(12) }, () => alphabet[rand(alphabet.length)]).join('');
+      expect(mentionsExtension(Buffer.from(t), exts), t).toBe(re.test(t));
+    }
   });
 });
