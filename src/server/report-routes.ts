@@ -4,7 +4,7 @@
 import { Router } from 'express';
 import { agencyMask } from '../query/filters.ts';
 import { badParam, notFound } from './errors.ts';
-import { archivedCopy, lookups, reportView } from './lookups.ts';
+import { archivedCopy, lookups, missingCells, reportView } from './lookups.ts';
 import { filterParams, listParam, stringParam, yearsParam } from './params.ts';
 import { intParam, notModified, sendList } from './respond.ts';
 import type { StoreHandle } from './store-handle.ts';
@@ -42,7 +42,7 @@ export function reportRouter(store: StoreHandle, dataDir: string): Router {
     if (!rep) throw notFound(`no report with sha256 ${req.params.sha}`);
     const checks = s.checks().filter((c) => c.report === rep.key);
     const narrative = s.narrative().filter((n) => n.report === rep.key).map((n) => ({ ...n, evidence: JSON.parse(n.evidence) as unknown }));
-    res.json({ report: reportView(s, dataDir, rep), warnings: JSON.parse(rep.warnings) as unknown, narrative, checks });
+    res.json({ report: reportView(s, dataDir, rep), warnings: JSON.parse(rep.warnings) as unknown, missing: missingCells(rep), narrative, checks });
   });
 
   r.get('/reports/:sha/document', (req, res) => {

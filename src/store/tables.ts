@@ -70,6 +70,13 @@ export interface ReportRow {
   values: number;
   /** JSON array of the parser's warnings plus the store's own (agency_ambiguous …). */
   warnings: string;
+  /**
+   * Cells of the report's template the document does not print (lost in a
+   * conversion, cut off, never typeset), as metric ids separated by spaces;
+   * null when none. Such a cell has no row in the fact table: it is unknown,
+   * not 0 and not blank. Null also in stores written before this column.
+   */
+  missing: string | null;
 }
 
 export const REPORT_COLUMNS: ColumnSpec<ReportRow>[] = [
@@ -90,6 +97,8 @@ export const REPORT_COLUMNS: ColumnSpec<ReportRow>[] = [
   { name: 'status_reason', type: 'utf8', get: (r) => r.status_reason },
   { name: 'values', type: 'int32', get: (r) => r.values },
   { name: 'warnings', type: 'utf8', get: (r) => r.warnings },
+  // `?? null`: rows read back from a store written before the column have none.
+  { name: 'missing', type: 'utf8', get: (r) => r.missing ?? null },
 ];
 
 // ---- agencies ---------------------------------------------------------------

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { resolveAgency } from '../agency/resolve.ts';
 import type { ReportRecord } from '../parse/types.ts';
 import { StableDictionary } from './columns.ts';
-import { withDerivedTotals } from './derive.ts';
+import { metricKey, withDerivedTotals } from './derive.ts';
 import { FactBuffer, writeFactPart, type FactDictionaries } from './facts.ts';
 import { acquireLock } from './fsutil.ts';
 import { emptyManifest, readManifest, referencedFiles, writeManifest, type Manifest, type PartInfo } from './manifest.ts';
@@ -158,6 +158,7 @@ export class StoreWriter {
       status: agencyKey === null || year === null ? 'unattributed' : 'current', superseded_by: null,
       status_reason: agencyKey === null ? 'no publisher' : year === null ? 'no reporting year' : null,
       values: cells.length, warnings: JSON.stringify(warning ? [...record.warnings, warning] : record.warnings),
+      missing: record.missing?.length ? record.missing.map((m) => metricKey(m.table, m.row, m.col)).join(' ') : null,
     };
     // Older parses of the same bytes give way to this one (reparse).
     for (const k of this.bySha.get(sha) ?? []) this.supersede(k, key, `reparsed by parser ${pv}`);

@@ -157,6 +157,19 @@ describe('resources', () => {
     expect(prof.rows.some((x) => x.metric === 't3.new_received.total' && x.value === 859)).toBe(true);
   });
 
+  it('a report says which template cells its document does not print, and those cells have no value', async () => {
+    const list = await json(`/api/reports?agency=${encodeURIComponent('中卫市审计局')}`);
+    const rep = list.rows.find((x) => x.year === 2020)!;
+    expect(rep.missing_cells).toBeGreaterThan(0);
+    const d = (await (await get(`/api/reports/${rep.sha256}`)).json()) as { missing: string[] };
+    expect(d.missing).toHaveLength(rep.missing_cells as number);
+    for (const id of d.missing) expect(id).toMatch(/^t[234]\.[\w.]+$/);
+    const prof = await json(`/api/agencies/${encodeURIComponent('640500:审计局')}/values`);
+    const present = new Set(prof.rows.filter((x) => x.year === 2020).map((x) => x.metric));
+    expect(present.size).toBeGreaterThan(0);
+    for (const id of d.missing) expect(present.has(id), id).toBe(false);
+  });
+
   it('compare ranks only agencies with at least N new requests and gives P10–P90 among them', async () => {
     const c = await json('/api/compare?metric=t3.granted.total&min_requests=30');
     for (const x of c.rows) expect(x.eligible).toBe(x.value !== null && x.requests !== null && (x.requests as number) >= 30);

@@ -120,6 +120,12 @@ describe('the store over the real corpus', () => {
       // The blank template names no publisher and no year: recorded, but attributed to nobody.
       const template = reports.find((r) => r.source_path?.endsWith('template_2021_geshimoban_govnianbao.docx'))!;
       expect(template).toMatchObject({ status: 'unattributed', agency_key: null, year: null });
+      // Cells the template has but the document does not print are kept as such (the seed lost rows after （四）2).
+      for (const r of reports) {
+        const rec = bySha.get(r.sha256)!;
+        expect(r.missing?.split(' ') ?? [], r.source_path ?? r.sha256).toEqual(rec.missing.map((m) => `${m.table}.${m.row}.${m.col}`));
+      }
+      expect(reports.some((r) => r.missing && r.agency_printed === '中卫市审计局')).toBe(true);
       // One current report per agency and year.
       const current = reports.filter((r) => r.status === 'current');
       expect(new Set(current.map((r) => `${r.agency_key}|${r.year}`)).size).toBe(current.length);
