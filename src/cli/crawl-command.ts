@@ -6,6 +6,7 @@ import { createProgress } from '../fetch/progress.ts';
 import { formatReport } from '../fetch/run-report.ts';
 import { resolveTargets, runSites, type RunSitesOptions } from '../fetch/run-sites.ts';
 import { ConfigError } from '../fetch/site-config.ts';
+import { CaFileError, readCaFiles } from '../fetch/tls-trust.ts';
 import { parseMapping } from '../fetch/url-map.ts';
 
 const int = (v: string) => {
@@ -20,6 +21,7 @@ export interface CrawlCliOptions {
   all?: boolean;
   map?: string[];
   allowPrivate?: string[];
+  ca?: string[];
   userAgent: string;
   delay: number;
   concurrency: number;
@@ -40,6 +42,7 @@ export function addFetchOptions(cmd: Command): Command {
     .option('--scrapers <dir>', 'directory of site configs', './scrapers')
     .option('--map <origin=mirror>', 'fetch a site from a mirror, keeping its real URLs (repeatable), e.g. https://www.example.gov.cn=http://127.0.0.1:8080', collect)
     .option('--allow-private <ip>', 'allow this private/loopback address (repeatable); refused otherwise', collect)
+    .option('--ca <pem>', 'also trust the certificates in this PEM file (repeatable), e.g. an intermediate a site fails to send; verification is never turned off', collect)
     .option('--user-agent <ua>', 'identifying User-Agent', process.env.NIANBAO_USER_AGENT ?? DEFAULT_USER_AGENT)
     .option('--delay <ms>', 'per-host delay between requests (robots.txt Crawl-delay can raise it)', int, 1000)
     .option('--concurrency <n>', 'requests in flight per host', int, 1)
@@ -65,6 +68,7 @@ export function runOptions(data: string, o: CrawlCliOptions): RunSitesOptions {
     retries: o.retries,
     map: (o.map ?? []).map(parseMapping),
     allowPrivate: o.allowPrivate ?? [],
+    extraCa: readCaFiles(o.ca ?? []),
     parse: o.parse,
     fresh: o.fresh,
     maxListPages: o.maxListPages,
@@ -82,16 +86,17 @@ export function registerCrawl(program: Command): void {
       .option('--json', 'print the run reports as JSON on stdout'),
   ).action(async (targets: string[], o: CrawlCliOptions, cmd: Command) => {
     const data = (cmd.optsWithGlobals() as { data: string }).data;
-    let sites;
+    let sites, options;
     try {
       sites = await resolveTargets(targets, o.scrapers, o.all ?? false);
+      options = runOptions(data, o);
     } catch (e) {
       console.error((e as Error).message);
-      process.exitCode = e instanceof ConfigError ? 2 : 1;
+      process.exitCode = e instanceof ConfigError || e instanceof CaFileError ? 2 : 1;
       return;
     }
     const runs = await runSites(sites, {
-      ...runOptions(data, o),
+      ...options,
       progress: (site) => createProgress(site, { tty: Boolean(process.stderr.isTTY) && !o.json }),
     });
     const shown = runs.map((r) => ({ ...r, error: r.error?.message }));

@@ -5,6 +5,7 @@ import { createContext } from '../fetch/context.ts';
 import { resolveTargets, runSites } from '../fetch/run-sites.ts';
 import { JobHistory, Scheduler } from '../fetch/scheduler.ts';
 import { ConfigError } from '../fetch/site-config.ts';
+import { CaFileError } from '../fetch/tls-trust.ts';
 import { addFetchOptions, runOptions, type CrawlCliOptions } from './crawl-command.ts';
 
 export function registerSchedule(program: Command): void {
@@ -16,15 +17,15 @@ export function registerSchedule(program: Command): void {
       .option('--run-now', 'also run every site once at start'),
   ).action(async (sites: string[], o: CrawlCliOptions & { runNow?: boolean }, cmd: Command) => {
     const data = (cmd.optsWithGlobals() as { data: string }).data;
-    let configs;
+    let configs, base;
     try {
       configs = await resolveTargets(sites, o.scrapers, sites.length === 0);
+      base = runOptions(data, o);
     } catch (e) {
       console.error((e as Error).message);
-      process.exitCode = e instanceof ConfigError ? 2 : 1;
+      process.exitCode = e instanceof ConfigError || e instanceof CaFileError ? 2 : 1;
       return;
     }
-    const base = runOptions(data, o);
     // One context for the whole process: the global limit and per-host delays hold across concurrent site runs.
     const ctx = createContext(base);
     const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);

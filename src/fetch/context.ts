@@ -7,6 +7,7 @@ import { Archive } from './archive.ts';
 import { Fetcher } from './fetcher.ts';
 import { PolitenessGate } from './politeness.ts';
 import { RobotsCache } from './robots.ts';
+import { trustedCas } from './tls-trust.ts';
 import { OriginMap, type OriginMapping } from './url-map.ts';
 
 // HTTP headers are ASCII: the UA names the project and says what it collects, without Chinese.
@@ -32,6 +33,8 @@ export interface ContextOptions {
   allowPrivate?: string[];
   /** Obey robots.txt (default true). */
   robots?: boolean;
+  /** Extra certificates (PEM) to trust besides Node's roots: --ca files (see tls-trust.ts). */
+  extraCa?: string[];
 }
 
 export interface CrawlContext {
@@ -84,6 +87,7 @@ export function createContext(o: ContextOptions): CrawlContext {
     map,
     allowedHosts,
     robots: robots ?? undefined,
+    ca: trustedCas(o.extraCa ?? []),
     onAttempt: () => {
       requests.count++;
     },

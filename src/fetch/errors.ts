@@ -7,6 +7,8 @@ export type FetchErrorKind =
   | 'reset' // connection reset / closed before the response: transient, retried
   | 'truncated' // body shorter than Content-Length: transient, retried
   | 'refused' // connection refused: transient, retried
+  | 'dns' // the host name does not resolve: not retried (a moved or mistyped site)
+  | 'tls' // certificate not verifiable or handshake refused: not retried (the operator must act)
   | 'http_5xx' // server error: retried
   | 'http_429' // rate limited: retried after Retry-After
   | 'http_4xx' // client error other than 429: never retried
@@ -65,6 +67,25 @@ export function classifySocketError(err: unknown, url: string, phase: 'connect' 
   else if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') kind = 'truncated';
   else if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') kind = phase === 'body' ? 'truncated' : 'reset';
   else if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') kind = 'too_large';
+  else if (code === 'ENOTFOUND') kind = 'dns';
+  else if (CERT_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_')) kind = 'tls';
   else kind = 'network';
-  return new FetchError(kind, url, `${msg}${code ? ` [${code}]` : ''} during ${phase}`, { cause: err });
+  const advice = kind === 'tls' ? `; ${tlsAdvice(code)}` : kind === 'dns' ? '; the host name does not resolve: check the URL or whether the site moved' : '';
+  return new FetchError(kind, url, `${msg}${code ? ` [${code}]` : ''} during ${phase}${advice}`, { cause: err });
+}
+
+/** OpenSSL's certificate verification failures, as Node reports them. */
+const CERT_CODES: ReadonlySet<string> = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'CERT_SIGNATURE_FAILURE',
+  'CERT_REVOKED', 'INVALID_CA', 'HOSTNAME_MISMATCH', 'UNABLE_TO_DECRYPT_CERT_SIGNATURE', 'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+]);
+
+function tlsAdvice(code: string): string {
+  if (['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN'].includes(code)) {
+    return 'the site\'s certificate chain does not lead to a trusted root (often a missing intermediate certificate, or a CA Node does not ship): add the missing certificate with --ca <pem> once you have checked it; verification is never turned off';
+  }
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return 'the site\'s certificate is out of date; skip it for now, or use its http:// address if it has one';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH') return 'the certificate is for another host name; check the URL (the www./bare twin?)';
+  return 'the TLS connection could not be verified or negotiated (an old protocol or cipher?); skip it, or use its http:// address if it has one';
 }

@@ -53,6 +53,8 @@ export interface FetcherOptions {
   allowedHosts: Set<string>;
   /** Consulted before each request unless skipRobots; throws robots_disallowed. */
   robots?: { check(url: URL): Promise<void> };
+  /** Certificate authorities to trust (PEM), when more than Node's own are needed (see tls-trust.ts). */
+  ca?: string[];
   /** Called once per HTTP attempt; the run report counts them. */
   onAttempt?: (url: string, outcome: number | string) => void;
 }
@@ -80,7 +82,7 @@ export class Fetcher {
       connectTimeout: opts.connectTimeoutMs,
       headersTimeout: opts.readTimeoutMs,
       bodyTimeout: opts.readTimeoutMs,
-      connect: { lookup: opts.guard.lookup() },
+      connect: { lookup: opts.guard.lookup(), ...(opts.ca ? { ca: opts.ca } : {}) },
     });
   }
 
