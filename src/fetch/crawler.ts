@@ -192,7 +192,12 @@ class SiteCrawl {
       const kind = err?.kind ?? 'internal';
       // A probed next page (index_N / N.html) that does not exist is the end of the list, not a failure.
       const endOfList = err?.status === 404 && item.kind === 'list' && item.page !== undefined && item.page.mode !== 'json-api' && item.page.n > 0;
-      outcome = endOfList ? 'end-of-list' : `error:${kind}`;
+      outcome = endOfList ? 'end-of-list' : kind === 'blocked' ? 'blocked' : `error:${kind}`;
+      if (kind === 'blocked') {
+        // Refused with an error status and a challenge page: counted with the 200 block pages.
+        this.report.blocked++;
+        this.report.blockedUrls.push(item.url);
+      }
       if (!endOfList) countError(this.report, item.url, kind, (e as Error).message);
     }
     // Durable once the batch's barrier has run (group commit); when every

@@ -293,6 +293,8 @@ const BLOCK_MARKERS = [
   /访问受限/, /访问被拒绝/, /拒绝访问/, /访问已被拦截/, /请求已被拦截/, /安全验证/, /人机验证/, /滑动验证/, /请完成验证/, /网站防火墙/,
   /云防护/, /Access Denied/i, /Forbidden/i, /Request blocked/i, /请开启(浏览器的)?JavaScript/i, /please enable (JavaScript|cookies)/i,
   /Checking your browser/i, /challenge-platform/i,
+  // 瑞数 (Riversecurity) bot defence, common on government portals: an HTTP 412 page that only bootstraps its script.
+  /\$_ts\s*=\s*window\[/,
 ];
 
 /**

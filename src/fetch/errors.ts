@@ -12,6 +12,7 @@ export type FetchErrorKind =
   | 'http_5xx' // server error: retried
   | 'http_429' // rate limited: retried after Retry-After
   | 'http_4xx' // client error other than 429: never retried
+  | 'blocked' // an error status whose body is an anti-bot challenge or firewall notice: never retried, never bypassed
   | 'too_large' // body over the configured maximum: skipped
   | 'redirect_loop' // a redirect chain came back to a URL it already visited
   | 'too_many_redirects'

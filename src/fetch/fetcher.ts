@@ -6,6 +6,8 @@
 import zlib from 'node:zlib';
 import { Agent } from 'undici';
 import { AddressGuard } from './address-guard.ts';
+import { decodeBody } from './charset.ts';
+import { detectBlockPage } from './discover.ts';
 import { FetchError, classifySocketError } from './errors.ts';
 import { PolitenessGate } from './politeness.ts';
 import { OriginMap } from './url-map.ts';
@@ -181,6 +183,10 @@ export class Fetcher {
     const h = flattenHeaders(res.headers as Record<string, string | string[] | undefined>);
     const status = res.statusCode;
     if (status === 429 || status >= 500 || (status >= 400 && status < 500)) {
+      // A firewall or bot defence often refuses with 403, 412 or 5xx and a challenge page:
+      // that is a block (recorded, never retried, never bypassed), not a broken link or a server error.
+      const why = status === 429 || status === 404 || status === 410 ? undefined : await blockReason(res.body, h['content-type']);
+      if (why) throw new FetchError('blocked', url.href, `HTTP ${status} with an anti-bot or firewall page (${why}); recorded as blocked, not bypassed: crawl the site later, more slowly, or from a network it allows`, { status });
       await res.body.dump().catch(() => undefined);
       const retryAfterMs = parseRetryAfter(h['retry-after']);
       if (status === 429) throw new FetchError('http_429', url.href, `rate limited; retry later`, { status, retryAfterMs });
@@ -228,4 +234,28 @@ export class Fetcher {
     }
     return body;
   }
+}
+
+/** Challenge and firewall pages are small; an error body larger than this is not read. */
+const BLOCK_PAGE_MAX = 256 * 1024;
+
+/** Why an error response's body is a block page, if it is one (the body is consumed either way). */
+async function blockReason(body: AsyncIterable<unknown> & { dump(): Promise<void> }, contentType: string | undefined): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const c of body) {
+      size += (c as Buffer).length;
+      if (size > BLOCK_PAGE_MAX) {
+        await body.dump().catch(() => undefined);
+        return undefined;
+      }
+      chunks.push(c as Buffer);
+    }
+  } catch {
+    return undefined; // a broken error body: the status decides
+  }
+  const bytes = Buffer.concat(chunks);
+  if (!bytes.length) return undefined;
+  return detectBlockPage(decodeBody(bytes, contentType).text);
 }

@@ -46,10 +46,15 @@ describe('crawl of the local CMS imitation', () => {
     expect(first.errors['redirect_loop']).toBe(1);
     expect(first.errors['too_large']).toBe(1);
     expect(first.errors['robots_disallowed']).toBe(1);
-    expect(first.blocked).toBe(1);
-    expect(first.blockedUrls[0]).toMatch(/blocked\.html$/);
-    expect(sink.docs.some((d) => d.url.endsWith('/faults/blocked.html'))).toBe(false);
+    // A 200 access notice, a 412 bot-defence bootstrap and a 521 cookie challenge: blocked, each asked once (never retried), never handed on.
+    expect(first.blocked).toBe(3);
+    expect(first.blockedUrls.map((u) => new URL(u).pathname).sort()).toEqual(['/faults/blocked.html', '/faults/waf412.html', '/faults/waf521.html']);
+    expect(first.errors['http_4xx'] ?? 0).toBe(0);
+    expect(first.errors['http_5xx'] ?? 0).toBe(0);
+    expect(sink.docs.some((d) => /blocked|waf/.test(d.url))).toBe(false);
     const hits = (p: string) => site.log.filter((r) => r.path === p).length;
+    expect(hits('/faults/waf412.html')).toBe(1);
+    expect(hits('/faults/waf521.html')).toBe(1);
     expect(hits('/faults/r500.html')).toBe(3);
     expect(hits('/faults/r429.html')).toBe(2);
     expect(hits('/private/secret.html')).toBe(0);

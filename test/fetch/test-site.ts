@@ -114,7 +114,7 @@ function routes(): Map<string, Handler> {
   for (const it of jsonItems) r.set(it.url, (_q, s) => send(s, textReport(it.file, it.titleHtml.replace(/<[^>]+>/g, ''))));
 
   // Faults, listed on a GBK-encoded list page (charset in the header only).
-  const faultLinks = [['r429', '测试429'], ['r500', '测试500'], ['timeout', '测试超时'], ['reset', '测试重置'], ['truncated', '测试截断'], ['loop', '测试重定向循环'], ['blocked', '测试拦截页'], ['huge', '测试超大响应']]
+  const faultLinks = [['r429', '测试429'], ['r500', '测试500'], ['timeout', '测试超时'], ['reset', '测试重置'], ['truncated', '测试截断'], ['loop', '测试重定向循环'], ['blocked', '测试拦截页'], ['waf412', '测试412拦截'], ['waf521', '测试521挑战'], ['huge', '测试超大响应']]
     .map(([p, t]) => li(`/faults/${p}.html`, `${t}：2023年政府信息公开工作年度报告`)).join('') + li('/private/secret.html', '内部：2023年政府信息公开工作年度报告');
   r.set('/faults/index.html', (_q, s) => send(s, iconv.encode(html('年报', `<ul>${faultLinks}</ul>`), 'gbk'), 'text/html; charset=GBK'));
   const ok = (s: http.ServerResponse) => send(s, textReport('2017_pingtan_zongheshiyanqu.txt', '平潭综合实验区2017年政府信息公开工作年度报告'));
@@ -131,6 +131,9 @@ function routes(): Map<string, Handler> {
   r.set('/faults/loop.html', (_q, s) => send(s, '', 'text/plain', 302, { location: '/faults/loop2.html' }));
   r.set('/faults/loop2.html', (_q, s) => send(s, '', 'text/plain', 301, { location: '/faults/loop.html' }));
   r.set('/faults/blocked.html', (_q, s) => send(s, html('访问受限', '<h1>访问受限</h1><p>您的访问频率过高，请稍后再试。</p>')));
+  // Bot defences that refuse with an error status (test pages in the style of 瑞数's 412 bootstrap and a 521 cookie challenge; no real site's code).
+  r.set('/faults/waf412.html', (_q, s) => send(s, `<html><head><meta charset="utf-8"><script>$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=1;</script><script src="/test-challenge.js"></script></head><body></body></html>`, 'text/html', 412));
+  r.set('/faults/waf521.html', (_q, s) => send(s, `<html><body><script>document.cookie='__test_clearance=1;path=/';location.href=location.pathname+location.search</script></body></html>`, 'text/html', 521));
   r.set('/faults/huge.html', (_q, s) => {
     s.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     const chunk = Buffer.alloc(64 * 1024, 'a');
