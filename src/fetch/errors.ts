@@ -20,12 +20,15 @@ export type FetchErrorKind =
   | 'private_address' // resolves to a private/link-local address not explicitly allowed
   | 'robots_disallowed' // robots.txt Disallow
   | 'invalid_url'
+  | 'host_unavailable' // skipped without a request: the host failed too often in a row (see host-breaker.ts); retry later
   | 'network'; // anything else from the socket layer
 
 /** What the caller should do about a failure. */
 export type FetchAdvice = 'retry' | 'skip' | 'abort';
 
 const RETRIABLE: ReadonlySet<FetchErrorKind> = new Set(['timeout', 'reset', 'truncated', 'refused', 'http_5xx', 'http_429', 'network']);
+/** Not worth another attempt in this run, but in a later one. */
+const LATER: ReadonlySet<FetchErrorKind> = new Set(['host_unavailable']);
 
 export class FetchError extends Error {
   readonly kind: FetchErrorKind;
@@ -52,7 +55,7 @@ export class FetchError extends Error {
    * this one URL (skip it). Nothing a single URL does aborts a crawl.
    */
   get advice(): FetchAdvice {
-    return this.retriable ? 'retry' : 'skip';
+    return this.retriable || LATER.has(this.kind) ? 'retry' : 'skip';
   }
 }
 

@@ -9,6 +9,7 @@ import { AddressGuard } from './address-guard.ts';
 import { decodeBody } from './charset.ts';
 import { detectBlockPage } from './discover.ts';
 import { FetchError, classifySocketError } from './errors.ts';
+import { HostBreaker } from './host-breaker.ts';
 import { PolitenessGate } from './politeness.ts';
 import { OriginMap } from './url-map.ts';
 
@@ -57,6 +58,8 @@ export interface FetcherOptions {
   robots?: { check(url: URL): Promise<void> };
   /** Certificate authorities to trust (PEM), when more than Node's own are needed (see tls-trust.ts). */
   ca?: string[];
+  /** Stops asking hosts that keep failing (default: a HostBreaker with its defaults). */
+  breaker?: HostBreaker;
   /** Called once per HTTP attempt; the run report counts them. */
   onAttempt?: (url: string, outcome: number | string) => void;
 }
@@ -78,8 +81,10 @@ function flattenHeaders(h: Record<string, string | string[] | undefined>): Recor
 
 export class Fetcher {
   readonly agent: Agent;
+  private readonly breaker: HostBreaker;
 
   constructor(readonly opts: FetcherOptions) {
+    this.breaker = opts.breaker ?? new HostBreaker();
     this.agent = new Agent({
       connectTimeout: opts.connectTimeoutMs,
       headersTimeout: opts.readTimeoutMs,
@@ -102,7 +107,16 @@ export class Fetcher {
     let attempts = 0;
     for (;;) {
       seen.add(current.href);
-      const r = await this.withRetries(current, { ...req, method, body }, (n) => (attempts += n));
+      const refusal = this.breaker.refusal(current.host);
+      if (refusal) throw new FetchError('host_unavailable', req.url, refusal);
+      let r;
+      try {
+        r = await this.withRetries(current, { ...req, method, body }, (n) => (attempts += n));
+      } catch (e) {
+        if (e instanceof FetchError) this.breaker.failed(current.host, e.kind);
+        throw e;
+      }
+      this.breaker.succeeded(current.host);
       const location = r.headers['location'];
       if (r.status >= 300 && r.status < 400 && r.status !== 304 && location) {
         const next = this.opts.map.fromTransport(new URL(location, current));

@@ -1,10 +1,13 @@
-// robots.txt, fetched once per origin per run through the same polite path as
-// everything else. Disallow rules block URLs; Crawl-delay raises the host's
-// delay in the politeness gate. What was found is kept for the run report.
+// robots.txt, fetched per origin through the same polite path as everything
+// else, and kept for at most a day (RFC 9309's limit), so the scheduler's
+// long-lived process sees a site's new rules. Disallow rules block URLs;
+// Crawl-delay raises the host's delay in the politeness gate. What was found
+// is kept for the run report.
 //
 // Missing robots.txt (4xx) means no rules. An unreachable one (5xx, network
-// errors after retries) means "disallow everything" for this run, as RFC 9309
-// asks: the run report says so, and the next run tries again.
+// errors after retries, a host the breaker has shut) means "disallow
+// everything", as RFC 9309 asks: the run report says so, and it is asked
+// again after UNREACHABLE_TTL_MS (the next scheduled run, at the latest).
 import robotsParserModule from 'robots-parser';
 import { FetchError } from './errors.ts';
 import type { Fetcher } from './fetcher.ts';
@@ -28,8 +31,15 @@ interface Robot {
 // runtime the default import is the parser function itself.
 const robotsParser = robotsParserModule as unknown as (url: string, text: string) => Robot;
 
+/** How long rules (or their absence) are kept: RFC 9309 asks for no more than 24 hours. */
+export const RULES_TTL_MS = 24 * 3600_000;
+/** How long an unreachable robots.txt keeps its origin shut before it is asked again. */
+export const UNREACHABLE_TTL_MS = 10 * 60_000;
+
+type Rules = Robot | 'deny-all' | null;
+
 export class RobotsCache {
-  private readonly entries = new Map<string, Promise<Robot | 'deny-all' | null>>();
+  private readonly entries = new Map<string, { rules: Promise<Rules>; expires: number }>();
   readonly records = new Map<string, RobotsRecord>();
   private fetcher?: Fetcher;
 
@@ -38,6 +48,7 @@ export class RobotsCache {
     /** Product token matched against User-agent lines, e.g. "nianbao". */
     private readonly agentToken: string,
     private readonly onFetched?: (origin: string, res: { status: number; headers: Record<string, string>; body: Buffer; finalUrl: string } | null) => Promise<void>,
+    private readonly now: () => number = Date.now,
   ) {}
 
   bind(fetcher: Fetcher): void {
@@ -53,16 +64,16 @@ export class RobotsCache {
     }
   }
 
-  private load(url: URL): Promise<Robot | 'deny-all' | null> {
-    let p = this.entries.get(url.origin);
-    if (!p) {
-      p = this.fetchRobots(url);
-      this.entries.set(url.origin, p);
-    }
-    return p;
+  private load(url: URL): Promise<Rules> {
+    const cached = this.entries.get(url.origin);
+    if (cached && cached.expires > this.now()) return cached.rules;
+    const entry = { rules: this.fetchRobots(url), expires: Infinity };
+    this.entries.set(url.origin, entry);
+    void entry.rules.then((r) => (entry.expires = this.now() + (r === 'deny-all' ? UNREACHABLE_TTL_MS : RULES_TTL_MS)));
+    return entry.rules;
   }
 
-  private async fetchRobots(url: URL): Promise<Robot | 'deny-all' | null> {
+  private async fetchRobots(url: URL): Promise<Rules> {
     const robotsUrl = new URL('/robots.txt', url.origin).href;
     const rec: RobotsRecord = { origin: url.origin, status: 'pending', disallowed: [], effectiveDelayMs: this.gate.policy(url.host).delayMs };
     this.records.set(url.origin, rec);
@@ -88,7 +99,7 @@ export class RobotsCache {
       rec.status = err.kind ?? 'error';
       // Only an unreachable robots.txt (server trouble) denies; a missing,
       // oversized or off-site one is read as "no rules".
-      return err.retriable ? 'deny-all' : null;
+      return err.retriable || err.kind === 'host_unavailable' ? 'deny-all' : null;
     }
   }
 }
