@@ -2,6 +2,7 @@
 // was printed blank or as a dash (value null) is counted in `blanks`, and the
 // caller chooses whether such cells count as 0 (`blanks: 'zero'`) or are left
 // out (`'null'`, the default); the choice is echoed in every result.
+import { splitMetricKey } from '../store/derive.ts';
 import type { StoreReader } from '../store/reader.ts';
 import { isValid } from '../store/reader.ts';
 import type { AgencyRow } from '../store/tables.ts';
@@ -36,6 +37,12 @@ export interface QueryRow {
   blanks: number;
   /** Cells read in this group. */
   cells: number;
+  /**
+   * Reports in this group whose document does not print a cell this metric
+   * reads (lost in a conversion, cut off): their figure is unknown and is not
+   * in `value`. A group made only of such reports has value null.
+   */
+  missing: number;
 }
 
 export interface QueryResult {
@@ -44,6 +51,8 @@ export interface QueryResult {
   by: GroupKey[];
   blanks: BlankTreatment;
   blanks_note: string;
+  /** What the rows' `missing` counts. */
+  missing_note: string;
   rows: QueryRow[];
 }
 
@@ -52,6 +61,8 @@ interface Acc {
   sums: Float64Array;
   numbers: Int32Array;
 }
+
+export const MISSING_NOTE = 'missing = reports whose document does not print a cell of this metric (unknown, not in value)';
 
 export const BLANK_NOTES: Record<BlankTreatment, string> = {
   null: 'blank and dash cells are treated as missing: left out of sums; a group with no number has value null',
@@ -64,7 +75,7 @@ function regionPart(code: string | null, digits: number): string | null {
 }
 
 function groupRow(by: GroupKey[], a: AgencyRow, year: number | null): QueryRow {
-  const row: QueryRow = { value: null, blanks: 0, cells: 0 };
+  const row: QueryRow = { value: null, blanks: 0, cells: 0, missing: 0 };
   for (const k of by) {
     if (k === 'agency') Object.assign(row, { agency: a.name, agency_id: a.id, region_code: a.region_code, kind: a.kind, level: a.level });
     else if (k === 'year') row.year = year;
@@ -145,6 +156,14 @@ export async function runQuery(store: StoreReader, opts: QueryOptions): Promise<
       }
     }
   }
+  if (count > 0 && def.type !== 'narrative') {
+    // Reports that lack a cell this metric reads: counted, never filled in.
+    for (const r of store.reports) {
+      if (!r.missing || r.agency_key === null || !mask[r.agency_key] || !store.active[r.key]) continue;
+      if (years && (r.year === null || !years.has(r.year))) continue;
+      if (r.missing.split(' ').some((m) => parts.some((p) => missingCellAffects(m, p)))) accFor(r.agency_key, r.year).row.missing++;
+    }
+  }
   let rows = [...groups.values()].map((acc) => ({ ...acc.row, value: finish(def, acc, parts) }));
   rows.sort((a, b) => compareRows(a, b, by));
   if (opts.top !== undefined || opts.order) {
@@ -152,7 +171,14 @@ export async function runQuery(store: StoreReader, opts: QueryOptions): Promise<
     rows.sort((a, b) => (a.value === null ? 1 : b.value === null ? -1 : dir * (a.value - b.value)) || compareRows(a, b, by));
     if (opts.top !== undefined) rows = rows.slice(0, opts.top);
   }
-  return { metric: def.id, definition: def.description, by, blanks, blanks_note: BLANK_NOTES[blanks], rows };
+  return { metric: def.id, definition: def.description, by, blanks, blanks_note: BLANK_NOTES[blanks], missing_note: MISSING_NOTE, rows };
+}
+
+/** Does a cell the document lacks feed this stored cell: the cell itself, or a sub-row of a derived category total? */
+function missingCellAffects(missing: string, part: string): boolean {
+  if (missing === part) return true;
+  const m = splitMetricKey(missing), p = splitMetricKey(part);
+  return !!m && !!p && m.table === p.table && m.col === p.col && m.row.startsWith(p.row + '.');
 }
 
 function groupKeyPart(k: GroupKey, a: AgencyRow): string {

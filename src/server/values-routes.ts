@@ -99,8 +99,8 @@ export function valuesRouter(store: StoreHandle, dataDir: string): Router {
       name: `values-${metrics.join('+').replace(/[^\w.+-]/g, '_')}`,
       rows,
       meta: single
-        ? { metric: first.metric, definition: first.definition, by: first.by, blanks: first.blanks, blanks_note: first.blanks_note }
-        : { metrics: results.map((q) => ({ metric: q.metric, definition: q.definition })), by: first.by, blanks: first.blanks, blanks_note: first.blanks_note },
+        ? { metric: first.metric, definition: first.definition, by: first.by, blanks: first.blanks, blanks_note: first.blanks_note, missing_note: first.missing_note }
+        : { metrics: results.map((q) => ({ metric: q.metric, definition: q.definition })), by: first.by, blanks: first.blanks, blanks_note: first.blanks_note, missing_note: first.missing_note },
       columns: [...(metrics.length > 1 ? ['metric', 'label_zh'] : []), ...ROW_COLUMNS.filter((c) => rows.some((x) => c in x)), ...(withSource ? ['source_title', 'source_url'] : [])],
       // One metric without extras: byte for byte what `nianbao query --format csv` prints.
       csv: single ? (page) => formatResult({ ...first, rows: page as unknown as QueryRow[] }, 'csv') : undefined,
@@ -120,7 +120,7 @@ export function valuesRouter(store: StoreHandle, dataDir: string): Router {
     const rows = main.rows.map((row) => {
       const n = requests.get(`${row.agency_id}|${row.year}`) ?? null;
       const a = L.agencyById.get(row.agency_id!);
-      return { agency: row.agency!, agency_id: row.agency_id!, region_name: a?.region_name ?? null, kind: row.kind ?? null, level: row.level ?? null, year: row.year ?? null, value: row.value, requests: n, eligible: row.value !== null && n !== null && n >= minRequests, rank: null as number | null, peers: 0, p10: null as number | null, p90: null as number | null };
+      return { agency: row.agency!, agency_id: row.agency_id!, region_name: a?.region_name ?? null, kind: row.kind ?? null, level: row.level ?? null, year: row.year ?? null, value: row.value, missing: row.missing, requests: n, eligible: row.value !== null && n !== null && n >= minRequests, rank: null as number | null, peers: 0, p10: null as number | null, p90: null as number | null };
     });
     // Rank and band per year, among eligible agencies only.
     for (const year of new Set(rows.map((x) => x.year))) {

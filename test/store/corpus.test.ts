@@ -222,8 +222,22 @@ describe('the store over the real corpus', () => {
       rows: Record<string, unknown>[];
     };
     expect(audit.rows).toEqual([
-      { agency: '中卫市审计局', agency_id: '640500:审计局', region_code: '640500', kind: '审计', level: 'city', year: 2020, value: 17, blanks: 0, cells: 1 },
+      { agency: '中卫市审计局', agency_id: '640500:审计局', region_code: '640500', kind: '审计', level: 'city', year: 2020, value: 17, blanks: 0, cells: 1, missing: 0 },
     ]);
+    // A cell the seed's conversion lost is unknown for that report, not 0: the row says so instead of leaving the report out.
+    const seed = records.find((r) => r.agency?.name === '中卫市审计局')!;
+    const lost = seed.missing[0];
+    const lostRows = JSON.parse(await nianbao(['--data', data, 'query', '--metric', `${lost.table}.${lost.row}.${lost.col}`, '--by', 'agency,year', '--agency', '中卫市审计局', '--format', 'json'])) as {
+      missing_note: string; rows: Record<string, unknown>[];
+    };
+    expect(lostRows.rows).toEqual([expect.objectContaining({ agency_id: '640500:审计局', year: 2020, value: null, cells: 0, missing: 1 })]);
+    expect(lostRows.missing_note).toMatch(/does not print/);
+    // A derived category total (t3.denied.<col>) is short of a lost sub-row, so it counts the report as missing too.
+    const sub = seed.missing.find((m) => m.table === 't3' && m.row.startsWith('denied.'))!;
+    const denied = JSON.parse(await nianbao(['--data', data, 'query', '--metric', `t3.denied.${sub.col}`, '--by', 'agency,year', '--agency', '中卫市审计局', '--format', 'json'])) as {
+      rows: Record<string, unknown>[];
+    };
+    expect(denied.rows).toEqual([expect.objectContaining({ agency_id: '640500:审计局', year: 2020, missing: 1 })]);
     // And the table form a user reads in a terminal shows the same row.
     const table = await nianbao(['--data', data, 'query', '--metric', 'audit_results_published', '--format', 'table']);
     expect(table).toMatch(/中卫市审计局\s+640500:审计局\s+640500\s+审计\s+city\s+2020\s+17\s/);
