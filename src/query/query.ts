@@ -158,10 +158,10 @@ export async function runQuery(store: StoreReader, opts: QueryOptions): Promise<
   }
   if (count > 0 && def.type !== 'narrative') {
     // Reports that lack a cell this metric reads: counted, never filled in.
-    for (const r of store.reports) {
-      if (!r.missing || r.agency_key === null || !mask[r.agency_key] || !store.active[r.key]) continue;
-      if (years && (r.year === null || !years.has(r.year))) continue;
-      if (r.missing.split(' ').some((m) => parts.some((p) => missingCellAffects(m, p)))) accFor(r.agency_key, r.year).row.missing++;
+    for (const g of store.gaps) {
+      if (g.agency === null || !mask[g.agency]) continue;
+      if (years && (g.year === null || !years.has(g.year))) continue;
+      if (g.cells.some((m) => parts.some((p) => missingCellAffects(m, p)))) accFor(g.agency, g.year).row.missing++;
     }
   }
   let rows = [...groups.values()].map((acc) => ({ ...acc.row, value: finish(def, acc, parts) }));

@@ -54,20 +54,45 @@ class SliceCache {
   }
 }
 
-/** The reports table's `status` column as a bitmap of current versions, without building row objects. */
-function activeReports(path: string): Uint8Array {
+/** A current report that lacks template cells (see ReportRow.missing). */
+export interface ReportGap {
+  report: number;
+  agency: number;
+  year: number | null;
+  /** Metric ids of the cells its document does not print. */
+  cells: string[];
+}
+
+/**
+ * What queries need from the reports table, without building row objects:
+ * the `status` column as a bitmap of current versions, and the few current
+ * reports with missing cells (the column is absent in older stores).
+ */
+function reportIndex(path: string): { active: Uint8Array; gaps: ReportGap[] } {
   const t = tableFromIPC(readFileSync(path));
   const keys = t.getChild('key')!;
   const status = t.getChild('status')!;
-  const out = new Uint8Array(t.numRows);
-  for (let i = 0; i < t.numRows; i++) if (status.get(i) === 'current') out[keys.get(i) as number] = 1;
-  return out;
+  const missing = t.getChild('missing');
+  const agency = t.getChild('agency_key')!;
+  const year = t.getChild('year')!;
+  const active = new Uint8Array(t.numRows);
+  const gaps: ReportGap[] = [];
+  for (let i = 0; i < t.numRows; i++) {
+    if (status.get(i) !== 'current') continue;
+    const key = keys.get(i) as number;
+    active[key] = 1;
+    const m = missing?.get(i) as string | null | undefined;
+    if (m) gaps.push({ report: key, agency: agency.get(i) as number, year: (year.get(i) as number | null) ?? null, cells: m.split(' ') });
+  }
+  return { active, gaps };
 }
 
 export class StoreReader {
   readonly agencies: AgencyRow[];
   /** active[reportKey] = 1 when the report is the current version for its agency and year. */
   readonly active: Uint8Array;
+  /** Current reports whose documents lack template cells. */
+  readonly gaps: ReportGap[];
   private reportRows: ReportRow[] | null = null;
   private readonly files = new Map<string, Promise<{ fh: FileHandle; reader: AsyncRecordBatchFileReader }>>();
   private readonly cache: SliceCache;
@@ -79,7 +104,9 @@ export class StoreReader {
     this.agencies = manifest.agencies ? (readObjectsFile(join(storeDir, manifest.agencies)) as unknown as AgencyRow[]) : [];
     // Queries need only each report's status; the full rows (one object per
     // document ever ingested: 700 k at national scale) are read on first use.
-    this.active = manifest.reports ? activeReports(join(storeDir, manifest.reports)) : new Uint8Array(0);
+    const index = manifest.reports ? reportIndex(join(storeDir, manifest.reports)) : { active: new Uint8Array(0), gaps: [] };
+    this.active = index.active;
+    this.gaps = index.gaps;
     this.cache = new SliceCache(cacheBytes);
   }
 
