@@ -237,3 +237,15 @@ export async function agencyProfile(store: StoreReader, agency: string): Promise
   rows.sort((x, y) => (x.year ?? 0) - (y.year ?? 0) || (x.metric < y.metric ? -1 : x.metric > y.metric ? 1 : 0));
   return { agency: a, rows };
 }
+
+/** Every stored value of one report (any status), by metric: what the store holds for it. */
+export async function reportValues(store: StoreReader, report: { key: number; agency_key: number | null; year: number | null }): Promise<Map<string, number | null>> {
+  const out = new Map<string, number | null>();
+  const years = report.year === null ? undefined : new Set([report.year]);
+  const agencies = report.agency_key === null ? undefined : { min: report.agency_key, max: report.agency_key };
+  for await (const s of store.scanAll(years, agencies)) {
+    if (report.year === null && s.year !== null) continue;
+    for (let i = 0; i < s.length; i++) if (s.report[i] === report.key) out.set(s.metric, isValid(s.valueValid, i) ? s.value[i] : null);
+  }
+  return out;
+}

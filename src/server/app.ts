@@ -69,7 +69,7 @@ export function createApp(o: AppOptions): { app: Express; store: StoreHandle } {
   app.get('/api', (_req, res) => {
     res.json({
       name: 'nianbao API', docs: '/docs/api.md', openapi: '/api/openapi.json',
-      endpoints: ['/api/metrics', '/api/agencies', '/api/agencies/{id}', '/api/agencies/{id}/values', '/api/values', '/api/compare', '/api/reports', '/api/reports/{sha256}', '/api/reports/{sha256}/document', '/api/checks', '/api/quality/coverage', '/api/quality/sites', '/api/dashboards', 'POST /api/crawl/{site}'],
+      endpoints: ['/api/metrics', '/api/agencies', '/api/agencies/{id}', '/api/agencies/{id}/values', '/api/values', '/api/compare', '/api/reports', '/api/reports/{sha256}', '/api/reports/{sha256}/cells', '/api/reports/{sha256}/document', '/api/checks', '/api/quality/coverage', '/api/quality/sites', '/api/dashboards', 'POST /api/crawl/{site}'],
     });
   });
   app.get('/api/openapi.json', (_req, res) => res.sendFile(join(import.meta.dirname, '../../docs/openapi.json')));

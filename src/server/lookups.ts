@@ -64,12 +64,12 @@ export function archivedCopy(dataDir: string, r: ReportRow): { read(): Buffer | 
   return file ? { read: () => readFileSync(file) } : null;
 }
 
-/** A report as the API shows it: agency joined, warnings counted, links to the source and the archived copy. */
 /** The template cells the document does not print (metric ids); none for stores written before they were kept. */
 export function missingCells(r: ReportRow): string[] {
   return r.missing ? r.missing.split(' ') : [];
 }
 
+/** A report as the API shows it: agency joined, warnings counted, links to the source and the archived copy. */
 export function reportView(store: StoreReader, dataDir: string, r: ReportRow): Record<string, unknown> {
   const a = r.agency_key !== null ? store.agencies[r.agency_key] : null;
   let warnings = 0;
@@ -78,10 +78,12 @@ export function reportView(store: StoreReader, dataDir: string, r: ReportRow): R
   } catch {
     /* a malformed warnings cell counts as none */
   }
+  const archived = archivedCopy(dataDir, r) !== null;
   return {
     sha256: r.sha256, agency_id: a?.id ?? null, agency: a?.name ?? null, agency_printed: r.agency_printed, year: r.year,
     title: r.title, published: r.published, format: r.format, template: r.template, status: r.status, status_reason: r.status_reason,
     values: r.values, warnings, missing_cells: missingCells(r).length, source_url: r.source_url,
-    archived_url: archivedCopy(dataDir, r) ? `/api/reports/${r.sha256}/document` : null,
+    archived_url: archived ? `/api/reports/${r.sha256}/document` : null,
+    cells_url: archived ? `/api/reports/${r.sha256}/cells` : null,
   };
 }

@@ -4,6 +4,8 @@
 import { Router } from 'express';
 import { agencyMask } from '../query/filters.ts';
 import { badParam, notFound } from './errors.ts';
+import { reportValues } from '../query/query.ts';
+import { cellProvenance } from './cell-provenance.ts';
 import { archivedCopy, lookups, missingCells, reportView } from './lookups.ts';
 import { filterParams, listParam, stringParam, yearsParam } from './params.ts';
 import { intParam, notModified, sendList } from './respond.ts';
@@ -43,6 +45,26 @@ export function reportRouter(store: StoreHandle, dataDir: string): Router {
     const checks = s.checks().filter((c) => c.report === rep.key);
     const narrative = s.narrative().filter((n) => n.report === rep.key).map((n) => ({ ...n, evidence: JSON.parse(n.evidence) as unknown }));
     res.json({ report: reportView(s, dataDir, rep), warnings: JSON.parse(rep.warnings) as unknown, missing: missingCells(rep), narrative, checks });
+  });
+
+  r.get('/reports/:sha/cells', async (req, res) => {
+    if (notModified(req, res, store)) return;
+    const s = store.get();
+    const rep = lookups(s).reportBySha.get(req.params.sha);
+    if (!rep) throw notFound(`no report with sha256 ${req.params.sha}`);
+    const copy = archivedCopy(dataDir, rep);
+    const found = copy && (await cellProvenance(rep, () => copy.read(), await reportValues(s, rep)));
+    if (!found) throw notFound(`no archived copy of report ${rep.sha256} on this server, so where its figures were printed cannot be shown`);
+    const { record, rows, matches } = found;
+    sendList(req, res, {
+      name: `cells-${rep.sha256.slice(0, 12)}`, rows,
+      meta: {
+        report: rep.sha256, parser_version: record.parser.version, stored_parser_version: rep.parser_version, matches_store: matches,
+        note: matches
+          ? 'positions found by parsing the archived copy again; every value equals the stored one'
+          : 'positions found by parsing the archived copy again; some values differ from the stored ones (see stored_value): re-ingest or reparse to bring the store up to date',
+      },
+    });
   });
 
   r.get('/reports/:sha/document', (req, res) => {

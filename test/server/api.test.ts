@@ -170,6 +170,23 @@ describe('resources', () => {
     for (const id of d.missing) expect(present.has(id), id).toBe(false);
   });
 
+  it('shows where each figure of a report was printed, found again in its archived copy, next to the stored value', async () => {
+    const list = await json(`/api/reports?agency=${encodeURIComponent('310000:人民政府办公厅')}&status=current`);
+    const sha = list.rows[0].sha256 as string;
+    const c = await json(`/api/reports/${sha}/cells`);
+    expect(c.matches_store).toBe(true);
+    expect(c.parser_version).toBe(c.stored_parser_version);
+    const received = c.rows.find((x) => x.metric === 't3.new_received.total')!;
+    expect(received).toMatchObject({ value: 859, stored_value: 859, in_store: true, cell: 'number', raw: '859', derived: false });
+    expect(received.page).toBeGreaterThan(0); // the current Shanghai copy is the PDF: its page is known
+    expect(c.rows.every((x) => x.in_store && x.stored_value === x.value)).toBe(true);
+    // Derived totals are marked and have no printed position.
+    expect(c.rows.find((x) => x.metric === 't3.denied.total')).toMatchObject({ derived: true, raw: null, page: null });
+    const csv = await (await get(`/api/reports/${sha}/cells?format=csv`)).text();
+    expect(csv.split('\n')[0]).toContain('metric,value,stored_value,in_store,cell,raw,unit,derived,page');
+    await expectError(`/api/reports/${'0'.repeat(64)}/cells`, 404, 'not_found');
+  });
+
   it('compare ranks only agencies with at least N new requests and gives P10–P90 among them', async () => {
     const c = await json('/api/compare?metric=t3.granted.total&min_requests=30');
     for (const x of c.rows) expect(x.eligible).toBe(x.value !== null && x.requests !== null && (x.requests as number) >= 30);
