@@ -107,8 +107,6 @@ export class Fetcher {
     let attempts = 0;
     for (;;) {
       seen.add(current.href);
-      const refusal = this.breaker.refusal(current.host);
-      if (refusal) throw new FetchError('host_unavailable', req.url, refusal);
       let r;
       try {
         r = await this.withRetries(current, { ...req, method, body }, (n) => (attempts += n));
@@ -152,6 +150,13 @@ export class Fetcher {
     for (let attempt = 0; ; attempt++) {
       if (!req.skipRobots && this.opts.robots) await this.opts.robots.check(url);
       const release = await this.opts.gate.acquire(url.host);
+      // Checked with the host's slot in hand, not when the request was queued: the
+      // requests waiting behind a failing one see the breaker it opened.
+      const refusal = this.breaker.refusal(url.host);
+      if (refusal) {
+        release();
+        throw new FetchError('host_unavailable', url.href, refusal);
+      }
       count(1);
       try {
         const r = await this.exchange(url, req);

@@ -60,6 +60,20 @@ describe('host breaker', () => {
     expect(kinds).toEqual(['refused', 'refused', 'refused', 'refused', 'refused', 'host_unavailable', 'host_unavailable']);
     expect(attempts).toEqual([2, 2, 2, 2, 2, 0, 0]);
   });
+
+  it('also stops the requests already queued behind the failing ones (as a crawl queues a list page\'s links)', async () => {
+    const port = await deadPort();
+    const ctx = testContext(tempData(), { delayMs: 0, robots: false, retries: 1, backoffBaseMs: 10, backoffMaxMs: 20 });
+    ctx.allowedHosts.add('127.0.0.1');
+    const all = await Promise.all(Array.from({ length: 12 }, (_, i) => ctx.fetcher.fetch({ url: `http://127.0.0.1:${port}/q${i}.html` }).then(() => 'ok', (x: FetchError) => x.kind)));
+    const requests = ctx.requests.count;
+    await ctx.close();
+    expect(all.filter((k) => k === 'refused')).toHaveLength(5);
+    expect(all.filter((k) => k === 'host_unavailable')).toHaveLength(7);
+    // Without the breaker: 12 fetches × 2 attempts. Others' first attempts slip in while the failing ones back off, then none.
+    expect(requests).toBeLessThan(24);
+    expect(requests).toBeGreaterThanOrEqual(10);
+  });
 });
 
 describe('robots.txt freshness', () => {
