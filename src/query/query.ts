@@ -113,8 +113,13 @@ export async function runQuery(store: StoreReader, opts: QueryOptions): Promise<
   const { mask, min, max, count } = agencyMask(store.agencies, opts);
   const years = opts.years?.length ? new Set(opts.years) : undefined;
   const groups = new Map<string, Acc>();
-  const keyOf = (agency: number, year: number | null): string =>
-    by.map((k) => (k === 'year' ? String(year) : groupKeyPart(k, store.agencies[agency]))).join('\u0001');
+  // The agency's part of a group key is the same for all its rows: built once per agency, not per row.
+  const agencyParts = new Array<string | undefined>(store.agencies.length);
+  const groupsByYear = by.includes('year');
+  const keyOf = (agency: number, year: number | null): string => {
+    const a = (agencyParts[agency] ??= by.filter((k) => k !== 'year').map((k) => groupKeyPart(k, store.agencies[agency])).join('\u0001'));
+    return groupsByYear ? `${a}\u0002${year}` : a;
+  };
   const parts = def.type === 'narrative' ? [def.id] : cellsOf(def);
   const accFor = (agency: number, year: number | null): Acc => {
     const k = keyOf(agency, year);

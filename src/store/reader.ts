@@ -3,11 +3,11 @@
 // a query for one metric reads one record batch per part file, through a
 // byte-bounded LRU cache, so a national store is never loaded whole.
 import { readFileSync } from 'node:fs';
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordBatchReader, tableFromIPC, type AsyncRecordBatchFileReader, type RecordBatch, type RecordBatchFileReader } from 'apache-arrow';
 import { readManifest, type Manifest, type PartInfo } from './manifest.ts';
-import { readObjectsFile, type AgencyRow, type CheckRow, type NarrativeRow, type ReportRow } from './tables.ts';
+import { columnArray, readObjectsFile, type AgencyRow, type CheckRow, type NarrativeRow, type ReportRow } from './tables.ts';
 
 /** The columns of one fact batch that queries use, as typed arrays. */
 export interface FactSlice {
@@ -54,6 +54,28 @@ class SliceCache {
   }
 }
 
+/**
+ * A whole file in as few reads as the kernel allows: fs.promises.readFile
+ * reads in 512 KiB chunks, one thread-pool round trip each (about 80 for a
+ * part), which left a fresh profile query mostly waiting.
+ */
+async function readWhole(path: string): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    const buf = Buffer.allocUnsafe(size);
+    let done = 0;
+    while (done < size) {
+      const { bytesRead } = await fh.read(buf, done, size - done, done);
+      if (bytesRead === 0) throw new Error(`${path}: file shrank while being read (${done} of ${size} bytes)`);
+      done += bytesRead;
+    }
+    return buf;
+  } finally {
+    await fh.close();
+  }
+}
+
 /** A current report that lacks template cells (see ReportRow.missing). */
 export interface ReportGap {
   report: number;
@@ -70,19 +92,19 @@ export interface ReportGap {
  */
 function reportIndex(path: string): { active: Uint8Array; gaps: ReportGap[] } {
   const t = tableFromIPC(readFileSync(path));
-  const keys = t.getChild('key')!;
-  const status = t.getChild('status')!;
-  const missing = t.getChild('missing');
-  const agency = t.getChild('agency_key')!;
-  const year = t.getChild('year')!;
+  const column = (name: string) => {
+    const c = t.getChild(name);
+    return c ? columnArray(c) : null;
+  };
+  const keys = column('key')!, status = column('status')!, missing = column('missing'), agency = column('agency_key')!, year = column('year')!;
   const active = new Uint8Array(t.numRows);
   const gaps: ReportGap[] = [];
   for (let i = 0; i < t.numRows; i++) {
-    if (status.get(i) !== 'current') continue;
-    const key = keys.get(i) as number;
+    if (status[i] !== 'current') continue;
+    const key = keys[i] as number;
     active[key] = 1;
-    const m = missing?.get(i) as string | null | undefined;
-    if (m) gaps.push({ report: key, agency: agency.get(i) as number, year: (year.get(i) as number | null) ?? null, cells: m.split(' ') });
+    const m = missing?.[i] as string | null | undefined;
+    if (m) gaps.push({ report: key, agency: agency[i] as number, year: (year[i] as number | null) ?? null, cells: m.split(' ') });
   }
   return { active, gaps };
 }
@@ -182,7 +204,7 @@ export class StoreReader {
       for (let i = 0; i < n; i++) yield await this.slice(part, i);
       return;
     }
-    const bytes = await readFile(join(this.storeDir, part.file));
+    const bytes = await readWhole(join(this.storeDir, part.file));
     const reader = RecordBatchReader.from(bytes) as unknown as RecordBatchFileReader;
     reader.open();
     for (let i = 0; i < n; i++) {
@@ -208,11 +230,16 @@ export class StoreReader {
 
   /** Every batch holding one metric (e.g. "t3.new_received.total"). */
   async *scanMetric(metric: string, years?: Set<number>, agencies?: { min: number; max: number }): AsyncGenerator<FactSlice> {
+    // One batch per part: ask for all of them at once, so the parts' opens and reads overlap instead of queueing.
+    const wanted: Promise<FactSlice>[] = [];
     for (const p of this.parts(years)) {
       if (agencies && p.agencyMin !== undefined && (p.agencyMax! < agencies.min || p.agencyMin > agencies.max)) continue;
       const i = p.batches?.findIndex((b) => b.metric === metric) ?? -1;
-      if (i >= 0) yield await this.slice(p, i);
+      if (i >= 0) wanted.push(this.slice(p, i));
     }
+    // A rejection is seen when its turn comes; the others must not go unhandled meanwhile.
+    for (const w of wanted) w.catch(() => undefined);
+    for (const w of wanted) yield await w;
   }
 
   /** Every batch of every part (export, profiles). */
