@@ -225,18 +225,27 @@ export async function agencyProfile(store: StoreReader, agency: string): Promise
   const a = store.agencies[min];
   const cells = store.manifest.dictionaries.cell;
   const rows: ProfileRow[] = [];
-  for await (const s of store.scanAll(undefined, { min, max })) {
-    // Rows of a batch are sorted by agency: binary-search the agency's run.
-    let lo = 0, hi = s.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (s.agency[mid] < min) lo = mid + 1;
-      else hi = mid;
+  for (const p of store.parts()) {
+    if (p.agencyMin !== undefined && (p.agencyMax! < min || p.agencyMin > max)) continue;
+    // The agency's rows alone, unless the part is already decoded in the cache (a warm server).
+    const direct = store.mostlyCached(p) ? undefined : await store.agencyRows(p, min);
+    if (direct) {
+      for (const r of direct) if (store.active[r.report]) rows.push({ year: p.year, metric: r.metric, value: r.value, cell: cells[r.cell], derived: r.derived });
+      continue;
     }
-    for (let i = lo; i < s.length && s.agency[i] === min; i++) {
-      if (!mask[s.agency[i]] || !store.active[s.report[i]]) continue;
-      const derived = (s.derived[i >> 3] & (1 << (i & 7))) !== 0;
-      rows.push({ year: s.year, metric: s.metric, value: isValid(s.valueValid, i) ? s.value[i] : null, cell: cells[s.cell[i]], derived });
+    for await (const s of store.partSlices(p)) {
+      // Rows of a batch are sorted by agency: binary-search the agency's run.
+      let lo = 0, hi = s.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (s.agency[mid] < min) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < s.length && s.agency[i] === min; i++) {
+        if (!mask[s.agency[i]] || !store.active[s.report[i]]) continue;
+        const derived = (s.derived[i >> 3] & (1 << (i & 7))) !== 0;
+        rows.push({ year: s.year, metric: s.metric, value: isValid(s.valueValid, i) ? s.value[i] : null, cell: cells[s.cell[i]], derived });
+      }
     }
   }
   rows.sort((x, y) => (x.year ?? 0) - (y.year ?? 0) || (x.metric < y.metric ? -1 : x.metric > y.metric ? 1 : 0));

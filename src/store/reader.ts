@@ -7,6 +7,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordBatchReader, tableFromIPC, type AsyncRecordBatchFileReader, type RecordBatch, type RecordBatchFileReader } from 'apache-arrow';
 import { readManifest, type Manifest, type PartInfo } from './manifest.ts';
+import { agencyRowsOf, batchLayout, type AgencyRow as AgencyFactRow } from './agency-rows.ts';
 import { columnArray, readObjectsFile, type AgencyRow, type CheckRow, type NarrativeRow, type ReportRow } from './tables.ts';
 
 /** The columns of one fact batch that queries use, as typed arrays. */
@@ -121,6 +122,8 @@ export class StoreReader {
   /** Per-file queue of batch reads: one file reader seeks a shared handle, so two reads at once (a server's concurrent queries) corrupt each other. */
   private readonly reads = new Map<string, Promise<unknown>>();
   private narrativeRows: NarrativeRow[] | null = null;
+  /** Batch layouts read by agencyRows (null: a batch it cannot read that way). */
+  private readonly layouts = new Map<string, ReturnType<typeof batchLayout> | null>();
 
   private constructor(readonly storeDir: string, readonly manifest: Manifest, cacheBytes: number) {
     this.agencies = manifest.agencies ? (readObjectsFile(join(storeDir, manifest.agencies)) as unknown as AgencyRow[]) : [];
@@ -221,6 +224,40 @@ export class StoreReader {
       }
       yield s;
     }
+  }
+
+  /** Whether most of a part's batches are in the slice cache (then decoding from the cache beats reading). */
+  mostlyCached(part: PartInfo): boolean {
+    const n = part.batches?.length ?? 0;
+    let cached = 0;
+    for (let i = 0; i < n; i++) if (this.cache.get(`${part.file}#${i}`)) cached++;
+    return n > 0 && cached * 2 >= n;
+  }
+
+  /**
+   * One agency's rows of a part, read without decoding it (see
+   * agency-rows.ts); undefined when the part must be decoded instead.
+   */
+  async agencyRows(part: PartInfo, agency: number): Promise<AgencyFactRow[] | undefined> {
+    const { fh, reader } = await this.file(part.file);
+    const schema = reader.schema;
+    const footer = reader.footer;
+    const index = (name: string) => schema.fields.findIndex((f) => f.name === name);
+    const fields = { report: index('report'), agency: index('agency'), value: index('value'), cell: index('cell'), derived: index('derived') };
+    if (!footer || Object.values(fields).some((i) => i < 0)) return undefined;
+    const out: AgencyFactRow[] = [];
+    for (let i = 0; i < (part.batches?.length ?? 0); i++) {
+      const key = `${part.file}#${i}`;
+      let layout = this.layouts.get(key);
+      if (layout === undefined) {
+        const block = footer.getRecordBatch(i);
+        layout = block ? (batchLayout(fh.fd, schema, block) ?? null) : null;
+        this.layouts.set(key, layout);
+      }
+      if (!layout) return undefined;
+      for (const r of agencyRowsOf(fh.fd, layout, part.batches![i].metric, agency, fields)) out.push(r);
+    }
+    return out;
   }
 
   /** Fact parts, optionally only those of some years. */
