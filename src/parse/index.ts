@@ -16,7 +16,7 @@ export type { ReportRecord, ParseMeta } from './types.ts';
 /** Documents larger than this are refused before any parsing work. */
 export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 
-export function sniffFormat(bytes: Uint8Array, meta: ParseMeta = {}): SourceFormat | 'doc' | 'ofd' | 'wps' | 'unknown' {
+export function sniffFormat(bytes: Uint8Array, meta: ParseMeta = {}): SourceFormat | 'ofd' | 'unknown' {
   const head = Buffer.from(bytes.subarray(0, 1024));
   const ascii = head.toString('latin1');
   // Some servers put junk before the header; readers accept it within the first KB.
@@ -47,6 +47,11 @@ async function extract(bytes: Uint8Array, format: SourceFormat, meta: ParseMeta)
       const { extractDocx } = await import('./docx/index.ts');
       return extractDocx(bytes);
     }
+    case 'doc':
+    case 'wps': {
+      const { extractDoc } = await import('./doc/index.ts');
+      return extractDoc(bytes, format);
+    }
     case 'html': {
       const { extractHtml } = await import('./html/index.ts');
       return extractHtml(bytes, { charset: meta.charset, url: meta.url });
@@ -63,7 +68,7 @@ export async function parseDocument(bytes: Uint8Array, meta: ParseMeta = {}): Pr
     throw new UnreadableDocumentError('too_large', `${name}: ${bytes.length} bytes is over the ${MAX_DOCUMENT_BYTES}-byte limit`);
   }
   const format = sniffFormat(bytes, meta);
-  if (format === 'doc' || format === 'wps' || format === 'ofd' || format === 'unknown') {
+  if (format === 'ofd' || format === 'unknown') {
     throw new UnreadableDocumentError('unsupported_format', `${name}: ${format.toUpperCase()} files are not supported yet (convert to PDF or DOCX)`);
   }
   let doc: DocModel;

@@ -16,6 +16,7 @@ const CHECK_STATUSES = ['pass', 'fail', 'not_assessable'];
 const DOC_TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8', pdf: 'application/pdf', text: 'text/plain; charset=utf-8', markdown: 'text/plain; charset=utf-8',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  doc: 'application/msword',
 };
 
 export function reportRouter(store: StoreHandle, dataDir: string): Router {

@@ -68,13 +68,24 @@ describe('洪泽区 2023 (PDF): a real table-4 inconsistency', () => {
   });
 });
 
-describe('the same report in three formats', () => {
-  it('gives identical values from the HTML, the DOCX and the PDF', async () => {
+describe('the same report in four formats', () => {
+  it('gives identical values from the HTML, the DOCX, the PDF and the Word 97 .doc (and as .wps)', async () => {
     const base = '2019_shanghai_shizhengfubangongting';
-    const [html, docx, pdf] = await Promise.all([parse(`${base}.html`), parse(`${base}.rerendered.docx`), parse(`${base}.rerendered.pdf`)]);
+    const docPath = join(import.meta.dirname, '../fixtures/doc', `${base}.rerendered.doc`);
+    const docBytes = readFileSync(docPath);
+    const [html, docx, pdf, doc, wps] = await Promise.all([
+      parse(`${base}.html`), parse(`${base}.rerendered.docx`), parse(`${base}.rerendered.pdf`),
+      parseDocument(docBytes, { path: docPath }), parseDocument(docBytes, { url: 'https://www.example.gov.cn/P020200131.wps' }),
+    ]);
     const form = (r: ReportRecord) => r.values.map((v) => `${v.table}.${v.row}.${v.col}=${v.cell}:${v.value}`).sort();
     expect(form(docx)).toEqual(form(html));
     expect(form(pdf)).toEqual(form(html));
+    expect(form(doc)).toEqual(form(html));
+    expect(doc).toMatchObject({ source: { format: 'doc' }, agency: { name: '上海市人民政府办公厅' }, year: 2019, missing: [] });
+    expect(doc.checks).toEqual(docx.checks);
+    expect(doc.narrative.map((n) => [n.metric, n.value])).toEqual(docx.narrative.map((n) => [n.metric, n.value]));
+    expect(wps.source.format).toBe('wps');
+    expect(form(wps)).toEqual(form(html));
     expect(value(html, 't2.procurement.amount_10k_yuan')).toMatchObject({ value: 25.1, raw: '251000元', unit: '万元' });
     expect(value(html, 't3.new_received.total')?.value).toBe(859);
   });

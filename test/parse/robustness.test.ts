@@ -1,6 +1,7 @@
 // Damaged and hostile input: every document either parses or fails with an
 // UnreadableDocumentError naming it; nothing hangs, nothing takes the batch down.
 import { readFileSync } from 'node:fs';
+import CFB from 'cfb';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_DOCUMENT_BYTES, parseDocument } from '../../src/parse/index.ts';
@@ -8,7 +9,8 @@ import { UnreadableDocumentError } from '../../src/parse/errors.ts';
 import { ParsePool } from '../../src/parse/pool.ts';
 import { REPORTS } from './helpers.ts';
 
-const SAMPLES = ['2023_shuyang_fagaiju.html', '2024_huaian_hongzequ.pdf', '2019_shanghai_shizhengfubangongting.rerendered.docx', '2020_zhongwei_shenjiju.md'];
+const DOC = join(import.meta.dirname, '../fixtures/doc/2019_shanghai_shizhengfubangongting.rerendered.doc');
+const SAMPLES = ['2023_shuyang_fagaiju.html', '2024_huaian_hongzequ.pdf', '2019_shanghai_shizhengfubangongting.rerendered.docx', '2020_zhongwei_shenjiju.md', DOC];
 
 /** A small deterministic PRNG so a failing mutation can be reproduced. */
 function rng(seed: number): () => number {
@@ -33,7 +35,7 @@ async function parseOrUnreadable(bytes: Uint8Array, path: string): Promise<'pars
 
 describe('damaged real documents', () => {
   for (const f of SAMPLES) {
-    const bytes = new Uint8Array(readFileSync(join(REPORTS, f)));
+    const bytes = new Uint8Array(readFileSync(f.startsWith('/') ? f : join(REPORTS, f)));
     it(`${f}: truncated at 5%, 30%, 60%, 95%`, async () => {
       for (const frac of [0.05, 0.3, 0.6, 0.95]) {
         await parseOrUnreadable(bytes.slice(0, Math.floor(bytes.length * frac)), `${f}@${frac}`);
@@ -64,9 +66,13 @@ describe('input that is not a report', () => {
     const html = '<html><head><title>天气预报</title></head><body><p>今天晴，最高气温二十度。</p><table><tr><td>周一</td><td>晴</td></tr></table></body></html>';
     expect(await parseOrUnreadable(new TextEncoder().encode(html), 'weather.html')).toBe('not_a_report');
   });
-  it('a legacy Word .doc is refused as unsupported, not misread', async () => {
-    const doc = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Array(600).fill(0)]);
-    expect(await parseOrUnreadable(doc, 'report.doc')).toBe('unsupported_format');
+  it('a compound file that is not a Word document is refused as unsupported, a broken one as corrupt, not misread', async () => {
+    const c = CFB.utils.cfb_new();
+    CFB.utils.cfb_add(c, 'Workbook', Buffer.from('not a Word document'));
+    const xls = new Uint8Array(CFB.write(c, { type: 'buffer' }) as Buffer);
+    expect(await parseOrUnreadable(xls, 'report.doc')).toBe('unsupported_format');
+    const broken = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Array(600).fill(0)]);
+    expect(await parseOrUnreadable(broken, 'report.doc')).toBe('corrupt');
   });
   it('a document over the size limit is refused before parsing', async () => {
     const huge = new Uint8Array(MAX_DOCUMENT_BYTES + 1);
