@@ -3,6 +3,7 @@
 // caller chooses whether such cells count as 0 (`blanks: 'zero'`) or are left
 // out (`'null'`, the default); the choice is echoed in every result.
 import { splitMetricKey } from '../store/derive.ts';
+import type { PartInfo } from '../store/manifest.ts';
 import type { StoreReader } from '../store/reader.ts';
 import { isValid } from '../store/reader.ts';
 import type { AgencyRow } from '../store/tables.ts';
@@ -220,17 +221,44 @@ export interface ProfileRow {
 
 /** Every stored value of one agency's current reports, by year and metric. */
 export async function agencyProfile(store: StoreReader, agency: string): Promise<{ agency: AgencyRow; rows: ProfileRow[] }> {
-  const { mask, min, max, count } = agencyMask(store.agencies, { agencies: [agency] });
+  const { min, count } = agencyMask(store.agencies, { agencies: [agency] });
   if (count !== 1) throw new Error(count === 0 ? `no agency ${agency}` : `"${agency}" matches ${count} agencies; use its id`);
-  const a = store.agencies[min];
   const cells = store.manifest.dictionaries.cell;
-  const rows: ProfileRow[] = [];
-  for (const p of store.parts()) {
-    if (p.agencyMin !== undefined && (p.agencyMax! < min || p.agencyMin > max)) continue;
+  const rows: ProfileRow[] = (await agencyFacts(store, min, store.parts()))
+    .filter((r) => store.active[r.report])
+    .map((r) => ({ year: r.year, metric: r.metric, value: r.value, cell: cells[r.cell], derived: r.derived }));
+  rows.sort((x, y) => (x.year ?? 0) - (y.year ?? 0) || (x.metric < y.metric ? -1 : x.metric > y.metric ? 1 : 0));
+  return { agency: store.agencies[min], rows };
+}
+
+/** Every stored value of one report (any status), by metric: what the store holds for it. */
+export async function reportValues(store: StoreReader, report: { key: number; agency_key: number | null; year: number | null }): Promise<Map<string, number | null>> {
+  const parts = report.year === null ? store.parts().filter((p) => p.year === null) : store.parts(new Set([report.year]));
+  const out = new Map<string, number | null>();
+  // A report without a publisher has its rows stored under agency -1.
+  for (const r of await agencyFacts(store, report.agency_key ?? -1, parts)) if (r.report === report.key) out.set(r.metric, r.value);
+  return out;
+}
+
+interface AgencyFact {
+  year: number | null;
+  metric: string;
+  report: number;
+  value: number | null;
+  /** Code into manifest.dictionaries.cell. */
+  cell: number;
+  derived: boolean;
+}
+
+/** Every fact row of one agency (its key as stored) in these parts, every report version included. */
+async function agencyFacts(store: StoreReader, agency: number, parts: PartInfo[]): Promise<AgencyFact[]> {
+  const out: AgencyFact[] = [];
+  for (const p of parts) {
+    if (agency >= 0 && p.agencyMin !== undefined && (p.agencyMax! < agency || p.agencyMin > agency)) continue;
     // The agency's rows alone, unless the part is already decoded in the cache (a warm server).
-    const direct = store.mostlyCached(p) ? undefined : await store.agencyRows(p, min);
+    const direct = store.mostlyCached(p) ? undefined : await store.agencyRows(p, agency);
     if (direct) {
-      for (const r of direct) if (store.active[r.report]) rows.push({ year: p.year, metric: r.metric, value: r.value, cell: cells[r.cell], derived: r.derived });
+      for (const r of direct) out.push({ year: p.year, ...r });
       continue;
     }
     for await (const s of store.partSlices(p)) {
@@ -238,28 +266,13 @@ export async function agencyProfile(store: StoreReader, agency: string): Promise
       let lo = 0, hi = s.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (s.agency[mid] < min) lo = mid + 1;
+        if (s.agency[mid] < agency) lo = mid + 1;
         else hi = mid;
       }
-      for (let i = lo; i < s.length && s.agency[i] === min; i++) {
-        if (!mask[s.agency[i]] || !store.active[s.report[i]]) continue;
-        const derived = (s.derived[i >> 3] & (1 << (i & 7))) !== 0;
-        rows.push({ year: s.year, metric: s.metric, value: isValid(s.valueValid, i) ? s.value[i] : null, cell: cells[s.cell[i]], derived });
+      for (let i = lo; i < s.length && s.agency[i] === agency; i++) {
+        out.push({ year: s.year, metric: s.metric, report: s.report[i], value: isValid(s.valueValid, i) ? s.value[i] : null, cell: s.cell[i], derived: (s.derived[i >> 3] & (1 << (i & 7))) !== 0 });
       }
     }
-  }
-  rows.sort((x, y) => (x.year ?? 0) - (y.year ?? 0) || (x.metric < y.metric ? -1 : x.metric > y.metric ? 1 : 0));
-  return { agency: a, rows };
-}
-
-/** Every stored value of one report (any status), by metric: what the store holds for it. */
-export async function reportValues(store: StoreReader, report: { key: number; agency_key: number | null; year: number | null }): Promise<Map<string, number | null>> {
-  const out = new Map<string, number | null>();
-  const years = report.year === null ? undefined : new Set([report.year]);
-  const agencies = report.agency_key === null ? undefined : { min: report.agency_key, max: report.agency_key };
-  for await (const s of store.scanAll(years, agencies)) {
-    if (report.year === null && s.year !== null) continue;
-    for (let i = 0; i < s.length; i++) if (s.report[i] === report.key) out.set(s.metric, isValid(s.valueValid, i) ? s.value[i] : null);
   }
   return out;
 }
