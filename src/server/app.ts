@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
 import { join } from 'node:path';
 import { storeDirOf } from '../cli/store-paths.ts';
+import { CellLocator } from './cell-provenance.ts';
 import { crawlRouter } from './crawl-route.ts';
 import { ApiError, errorHandler, notFoundHandler } from './errors.ts';
 import { qualityRouter } from './quality.ts';
@@ -24,8 +25,10 @@ export interface AppOptions {
   rateLimitPerMinute?: number;
 }
 
-export function createApp(o: AppOptions): { app: Express; store: StoreHandle } {
+/** The app, its store handle, and `close` for what it holds open (the store's files, the re-parse worker). */
+export function createApp(o: AppOptions): { app: Express; store: StoreHandle; close(): Promise<void> } {
   const store = new StoreHandle(storeDirOf(o.dataDir));
+  const cells = new CellLocator();
   const app = express();
   app.disable('x-powered-by');
   // Our ETags come from the store generation (respond.ts), checked before any query runs.
@@ -75,10 +78,16 @@ export function createApp(o: AppOptions): { app: Express; store: StoreHandle } {
   app.get('/api/openapi.json', (_req, res) => res.sendFile(join(import.meta.dirname, '../../docs/openapi.json')));
   app.get('/docs/api.md', (_req, res) => res.type('text/markdown; charset=utf-8').sendFile(join(import.meta.dirname, '../../docs/api.md')));
   const dataDir = o.dataDir;
-  app.use('/api', valuesRouter(store, dataDir), reportRouter(store, dataDir), qualityRouter(store, dataDir));
+  app.use('/api', valuesRouter(store, dataDir), reportRouter(store, dataDir, cells), qualityRouter(store, dataDir));
   app.use('/api', express.json({ limit: '10kb' }), crawlRouter({ dataDir, scrapersDir: o.scrapersDir ?? join(import.meta.dirname, '../../scrapers'), token: o.token ?? process.env.NIANBAO_TOKEN }));
   app.use(staticRouter());
   app.use(notFoundHandler);
   app.use(errorHandler);
-  return { app, store };
+  return {
+    app, store,
+    close: async () => {
+      await cells.close();
+      await store.close();
+    },
+  };
 }

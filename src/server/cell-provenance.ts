@@ -5,30 +5,16 @@
 // function of the bytes — and every cell comes back with its page, table,
 // row and column and the text as printed, next to the value the store holds.
 // A difference (a newer parser, a copy fetched with other headers) is shown,
-// never hidden.
-import { parseDocument, type ReportRecord } from '../parse/index.ts';
+// never hidden. Parsing runs on one worker thread under the parser's time
+// limit, so a long PDF never holds up the server's other requests.
+import { UnreadableDocumentError, type ReportRecord } from '../parse/index.ts';
+import { ParsePool } from '../parse/pool.ts';
 import { withDerivedTotals } from '../store/derive.ts';
 import type { ReportRow } from '../store/tables.ts';
+import { ApiError } from './errors.ts';
 
 /** Parsed copies kept, most recently asked first (a few documents' worth of values). */
 const CACHE_SIZE = 32;
-const parsed = new Map<string, Promise<ReportRecord>>();
-
-function parseCached(sha: string, bytes: () => Buffer | undefined, rep: ReportRow): Promise<ReportRecord> | undefined {
-  let p = parsed.get(sha);
-  if (p) {
-    parsed.delete(sha);
-    parsed.set(sha, p);
-    return p;
-  }
-  const b = bytes();
-  if (!b) return undefined;
-  p = parseDocument(new Uint8Array(b), { path: rep.source_path ?? undefined, url: rep.source_url ?? undefined });
-  parsed.set(sha, p);
-  p.catch(() => parsed.delete(sha));
-  while (parsed.size > CACHE_SIZE) parsed.delete(parsed.keys().next().value!);
-  return p;
-}
 
 // A type alias, not an interface: rows go out through sendList as plain records.
 export type CellProvenance = {
@@ -48,20 +34,53 @@ export type CellProvenance = {
   line: number | null;
 };
 
-/** Every cell of the report's archived copy with its position, or undefined when there is no copy here. */
-export async function cellProvenance(rep: ReportRow, bytes: () => Buffer | undefined, stored: Map<string, number | null>): Promise<{ record: ReportRecord; rows: CellProvenance[]; matches: boolean } | undefined> {
-  const p = parseCached(rep.sha256, bytes, rep);
-  if (!p) return undefined;
-  const record = await p;
-  const at = new Map(record.values.map((v) => [`${v.table}.${v.row}.${v.col}`, v]));
-  const rows: CellProvenance[] = withDerivedTotals(record.values).map((c) => {
-    const metric = `${c.table}.${c.row}.${c.col}`;
-    const v = at.get(metric);
-    return {
-      metric, value: c.value, stored_value: stored.get(metric) ?? null, in_store: stored.has(metric), cell: c.cell, raw: v?.raw ?? null, unit: v?.unit ?? null, derived: c.derived,
-      page: v?.at.page ?? null, table_index: v?.at.table ?? null, row_index: v?.at.row ?? null, col_index: v?.at.col ?? null, line: v?.at.line ?? null,
-    };
-  });
-  const matches = rows.length === stored.size && rows.every((r) => r.in_store && r.stored_value === r.value);
-  return { record, rows, matches };
+export class CellLocator {
+  private pool?: ParsePool;
+  private readonly parsed = new Map<string, Promise<ReportRecord>>();
+
+  private parse(rep: ReportRow, bytes: () => Buffer | undefined): Promise<ReportRecord> | undefined {
+    let p = this.parsed.get(rep.sha256);
+    if (p) {
+      this.parsed.delete(rep.sha256);
+      this.parsed.set(rep.sha256, p);
+      return p;
+    }
+    const b = bytes();
+    if (!b) return undefined;
+    this.pool ??= new ParsePool({ workers: 1 });
+    p = this.pool.parseBytes(new Uint8Array(b), { path: rep.source_path ?? undefined, url: rep.source_url ?? undefined });
+    this.parsed.set(rep.sha256, p);
+    p.catch(() => this.parsed.delete(rep.sha256));
+    while (this.parsed.size > CACHE_SIZE) this.parsed.delete(this.parsed.keys().next().value!);
+    return p;
+  }
+
+  /** Every cell of the report's archived copy with its position, or undefined when there is no copy here. */
+  async locate(rep: ReportRow, bytes: () => Buffer | undefined, stored: Map<string, number | null>): Promise<{ record: ReportRecord; rows: CellProvenance[]; matches: boolean } | undefined> {
+    const p = this.parse(rep, bytes);
+    if (!p) return undefined;
+    let record: ReportRecord;
+    try {
+      record = await p;
+    } catch (e) {
+      if (e instanceof UnreadableDocumentError) throw new ApiError(422, 'unreadable_document', `the archived copy of report ${rep.sha256} could not be parsed again (${e.reason}), so where its figures were printed cannot be shown`);
+      throw e;
+    }
+    const at = new Map(record.values.map((v) => [`${v.table}.${v.row}.${v.col}`, v]));
+    const rows: CellProvenance[] = withDerivedTotals(record.values).map((c) => {
+      const metric = `${c.table}.${c.row}.${c.col}`;
+      const v = at.get(metric);
+      return {
+        metric, value: c.value, stored_value: stored.get(metric) ?? null, in_store: stored.has(metric), cell: c.cell, raw: v?.raw ?? null, unit: v?.unit ?? null, derived: c.derived,
+        page: v?.at.page ?? null, table_index: v?.at.table ?? null, row_index: v?.at.row ?? null, col_index: v?.at.col ?? null, line: v?.at.line ?? null,
+      };
+    });
+    const matches = rows.length === stored.size && rows.every((r) => r.in_store && r.stored_value === r.value);
+    return { record, rows, matches };
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+    this.pool = undefined;
+  }
 }

@@ -5,7 +5,7 @@ import { Router } from 'express';
 import { agencyMask } from '../query/filters.ts';
 import { badParam, notFound } from './errors.ts';
 import { reportValues } from '../query/query.ts';
-import { cellProvenance } from './cell-provenance.ts';
+import type { CellLocator } from './cell-provenance.ts';
 import { archivedCopy, lookups, missingCells, reportView } from './lookups.ts';
 import { filterParams, listParam, stringParam, yearsParam } from './params.ts';
 import { intParam, notModified, sendList } from './respond.ts';
@@ -19,7 +19,7 @@ const DOC_TYPES: Record<string, string> = {
   doc: 'application/msword',
 };
 
-export function reportRouter(store: StoreHandle, dataDir: string): Router {
+export function reportRouter(store: StoreHandle, dataDir: string, cells: CellLocator): Router {
   const r = Router();
 
   r.get('/reports', (req, res) => {
@@ -54,7 +54,7 @@ export function reportRouter(store: StoreHandle, dataDir: string): Router {
     const rep = lookups(s).reportBySha.get(req.params.sha);
     if (!rep) throw notFound(`no report with sha256 ${req.params.sha}`);
     const copy = archivedCopy(dataDir, rep);
-    const found = copy && (await cellProvenance(rep, () => copy.read(), await reportValues(s, rep)));
+    const found = copy && (await cells.locate(rep, () => copy.read(), await reportValues(s, rep)));
     if (!found) throw notFound(`no archived copy of report ${rep.sha256} on this server, so where its figures were printed cannot be shown`);
     const { record, rows, matches } = found;
     sendList(req, res, {

@@ -9,7 +9,7 @@ export interface RunningServer {
 }
 
 export async function startServer(o: AppOptions & { host?: string; port?: number }): Promise<RunningServer> {
-  const { app, store } = createApp(o);
+  const { app, close } = createApp(o);
   const host = o.host ?? '127.0.0.1';
   const server = app.listen(o.port ?? 3000, host);
   await new Promise<void>((resolve, reject) => {
@@ -25,7 +25,7 @@ export async function startServer(o: AppOptions & { host?: string; port?: number
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
-      await store.close();
+      await close();
     },
   };
 }
