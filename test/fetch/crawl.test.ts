@@ -4,6 +4,7 @@ import { crawlSite } from '../../src/fetch/crawler.ts';
 import type { RunReport } from '../../src/fetch/run-report.ts';
 import { MemorySink } from '../../src/fetch/sink.ts';
 import { parseSiteConfig } from '../../src/fetch/site-config.ts';
+import { parseDocument } from '../../src/parse/index.ts';
 import { tempData, testContext } from './helpers.ts';
 import { EXPECTED_REPORTS, html, li, send, startTestSite, textReport, type Handler, type TestSite } from './test-site.ts';
 
@@ -99,6 +100,14 @@ describe('crawl of the local CMS imitation', () => {
     const shas = sink.docs.map((d) => d.sha256);
     // The five fault routes serve the same report: one blob, five records.
     expect(new Set(shas).size).toBeLessThan(shas.length);
+  });
+
+  it('hands on a Word 97 .doc attachment that parses as the report it is', async () => {
+    const doc = sink.docs.find((d) => d.url.endsWith('.doc'))!;
+    expect(doc.kind).toBe('attachment');
+    const r = await parseDocument(doc.bytes, { url: doc.finalUrl, contentType: doc.contentType });
+    expect(r).toMatchObject({ source: { format: 'doc' }, agency: { name: '上海市人民政府办公厅' }, year: 2019 });
+    expect(r.values.find((v) => v.table === 't3' && v.row === 'new_received' && v.col === 'total')?.value).toBe(859);
   });
 
   it('re-crawls an unchanged site with conditional requests, re-reading list pages', async () => {

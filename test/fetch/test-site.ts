@@ -50,7 +50,7 @@ export function send(res: http.ServerResponse, body: string | Buffer, type = 'te
 
 /** Every report a full crawl of the test site must find, by path. */
 export const EXPECTED_REPORTS = {
-  trs: ['/trs/202403/t20240308_87885.htm', '/trs/202202/t20220208_80613.htm', '/trs/202001/t20200120_80576.htm', '/trs/202501/P020250120.pdf', '/trs/202501/P020250120_tpl.docx', '/trs/202401/sy_2ecfb31a.shtml', '/trs/201301/t20130117_gbk.htm'],
+  trs: ['/trs/202403/t20240308_87885.htm', '/trs/202202/t20220208_80613.htm', '/trs/202001/t20200120_80576.htm', '/trs/202501/P020250120.pdf', '/trs/202501/P020250120_tpl.docx', '/trs/202501/P020250120_sh.doc', '/trs/202401/sy_2ecfb31a.shtml', '/trs/201301/t20130117_gbk.htm'],
   hanweb: ['/art/2024/1/22/art_1229_1.html', '/art/2024/1/22/art_1229_2.html', '/art/2024/1/22/art_1229_3.html', '/art/2024/1/22/art_1229_4.html'],
   json: ['/jsonsite/c1/content.html', '/jsonsite/c2/content.html', '/jsonsite/c3/content.html'],
   faults: ['/faults/r429.html', '/faults/r500.html', '/faults/timeout.html', '/faults/reset.html', '/faults/truncated.html'],
@@ -69,7 +69,9 @@ function routes(): Map<string, Handler> {
   r.set('/trs/202202/t20220208_80613.htm', (_q, s) => send(s, corpus('2021_pingtan_zongheshiyanqu.html')));
   r.set('/trs/202001/t20200120_80576.htm', (_q, s) => send(s, corpus('2019_pingtan_zongheshiyanqu.html')));
   // Report page that is only a wrapper around its attachments.
-  r.set('/trs/202501/t20250120_1.html', (_q, s) => send(s, html('淮安市人民政府2024年政府信息公开工作年度报告', '<p>附件：<a href="./P020250120.pdf">淮安市人民政府2024年政府信息公开工作年度报告.pdf</a> <a href="./P020250120_tpl.docx">格式模板.docx</a></p>')));
+  r.set('/trs/202501/t20250120_1.html', (_q, s) => send(s, html('淮安市人民政府2024年政府信息公开工作年度报告', '<p>附件：<a href="./P020250120.pdf">淮安市人民政府2024年政府信息公开工作年度报告.pdf</a> <a href="./P020250120_tpl.docx">格式模板.docx</a> <a href="./P020250120_sh.doc">上海市人民政府办公厅2019年报（Word 97）.doc</a></p>')));
+  // The Shanghai report as a Word 97 .doc (test/fixtures/doc: made from the corpus DOCX), as sites attach them.
+  r.set('/trs/202501/P020250120_sh.doc', (_q, s) => send(s, readFileSync(path.join(import.meta.dirname, '../fixtures/doc/2019_shanghai_shizhengfubangongting.rerendered.doc')), 'application/msword'));
   r.set('/trs/202501/P020250120.pdf', (q, s) => q.headers['if-none-match'] === '"pdf-v1"' ? (s.writeHead(304, { etag: '"pdf-v1"' }), s.end()) : send(s, corpus('2024_huaian_shizhengfu.pdf'), 'application/pdf', 200, { etag: '"pdf-v1"', 'last-modified': 'Mon, 20 Jan 2025 08:00:00 GMT' }));
   r.set('/trs/202501/P020250120_tpl.docx', (_q, s) => send(s, corpus('template_2021_geshimoban_govnianbao.docx'), 'application/octet-stream'));
   // Meta-refresh shell in front of a UCAP page, then a location.href shell.
