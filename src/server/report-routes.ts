@@ -31,8 +31,12 @@ export function reportRouter(store: StoreHandle, dataDir: string, cells: CellLoc
     const filtered = f.agencies || f.regions || f.kinds || f.levels;
     const { mask } = agencyMask(s.agencies, f);
     const years = yearsParam(req);
+    // missing=only: the reports whose documents lack template cells (incomplete), for the data-quality view.
+    const missing = stringParam(req, 'missing');
+    if (missing !== undefined && missing !== 'only') throw badParam('missing', `"${missing}" is not "only"`);
     const rows = s.reports
       .filter((x) => (!status || status.includes(x.status)) && (!years || (x.year !== null && years.includes(x.year))))
+      .filter((x) => !missing || Boolean(x.missing))
       .filter((x) => !filtered || (x.agency_key !== null && mask[x.agency_key]))
       .map((x) => reportView(s, dataDir, x));
     sendList(req, res, { name: 'reports', rows });

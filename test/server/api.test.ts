@@ -168,6 +168,11 @@ describe('resources', () => {
     const present = new Set(prof.rows.filter((x) => x.year === 2020).map((x) => x.metric));
     expect(present.size).toBeGreaterThan(0);
     for (const id of d.missing) expect(present.has(id), id).toBe(false);
+    // The data-quality view lists exactly the current reports that lack cells.
+    const incomplete = await json('/api/reports?status=current&missing=only');
+    expect(incomplete.rows.map((x) => x.sha256)).toContain(rep.sha256);
+    expect(incomplete.rows.every((x) => (x.missing_cells as number) > 0)).toBe(true);
+    await expectError('/api/reports?missing=some', 400, 'bad_parameter', '"missing"');
   });
 
   it('shows where each figure of a report was printed, found again in its archived copy, next to the stored value', async () => {
