@@ -4,9 +4,9 @@
 // batches means reading the whole part (tens of MB per year at 10 M values,
 // every part of the store at national scale). Instead, per batch: its
 // metadata (where each column's buffers are in the file, from the IPC
-// footer's block and the batch's Message header), the agency column alone
-// to binary-search the agency's run, then just those rows of the columns a
-// profile shows. A batch this cannot read that way (compressed, an
+// footer's block and the batch's Message header), a binary search for the
+// agency's run by positioned reads of the agency column, then just those
+// rows of the columns a profile shows. A batch this cannot read that way (compressed, an
 // unexpected layout) makes the caller fall back to decoding the part.
 import { readSync } from 'node:fs';
 import { Message, Type, type Schema } from 'apache-arrow';
@@ -86,18 +86,27 @@ const bit = (bits: Buffer, i: number) => (bits[i >> 3] & (1 << (i & 7))) !== 0;
 export function agencyRowsOf(fd: number, layout: BatchLayout, metric: string, agency: number, fields: { report: number; agency: number; value: number; cell: number; derived: number }): AgencyRow[] {
   const n = layout.length;
   if (n === 0) return [];
+  // Binary search in the file: about 17 four-byte reads for 100 000 agencies, instead of
+  // reading the whole column (400 KB per batch at national scale).
   const ag = layout.buffers[fields.agency][1];
-  const agencies = new Int32Array(n);
-  const raw = pread(fd, ag.offset, n * 4);
-  raw.copy(Buffer.from(agencies.buffer));
-  let lo = 0, hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (agencies[mid] < agency) lo = mid + 1;
-    else hi = mid;
-  }
+  const probe = Buffer.allocUnsafe(4);
+  const agencyAt = (i: number) => {
+    readSync(fd, probe, 0, 4, ag.offset + i * 4);
+    return probe.readInt32LE(0);
+  };
+  const lowerBound = (key: number) => {
+    let lo = 0, hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (agencyAt(mid) < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const lo = lowerBound(agency);
+  // An agency's run is a report or two (versions): walk it rather than search again.
   let end = lo;
-  while (end < n && agencies[end] === agency) end++;
+  while (end < n && agencyAt(end) === agency) end++;
   if (end === lo) return [];
   const k = end - lo;
   const col = (f: number, width: number) => pread(fd, layout.buffers[f][1].offset + lo * width, k * width);
