@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { RecordBatchReader, tableFromIPC, type AsyncRecordBatchFileReader, type RecordBatch, type RecordBatchFileReader } from 'apache-arrow';
 import { readManifest, type Manifest, type PartInfo } from './manifest.ts';
 import { agencyRowsOf, batchLayout, type AgencyRow as AgencyFactRow } from './agency-rows.ts';
-import { columnArray, readObjectsFile, type AgencyRow, type CheckRow, type NarrativeRow, type ReportRow } from './tables.ts';
+import { columnArray, readObjectsFile, utf8Equals, type AgencyRow, type CheckRow, type NarrativeRow, type ReportRow } from './tables.ts';
 
 /** The columns of one fact batch that queries use, as typed arrays. */
 export interface FactSlice {
@@ -97,11 +97,12 @@ function reportIndex(path: string): { active: Uint8Array; gaps: ReportGap[] } {
     const c = t.getChild(name);
     return c ? columnArray(c) : null;
   };
-  const keys = column('key')!, status = column('status')!, missing = column('missing'), agency = column('agency_key')!, year = column('year')!;
+  const keys = column('key')!, missing = column('missing'), agency = column('agency_key')!, year = column('year')!;
+  const current = utf8Equals(t.getChild('status')!, 'current');
   const active = new Uint8Array(t.numRows);
   const gaps: ReportGap[] = [];
   for (let i = 0; i < t.numRows; i++) {
-    if (status[i] !== 'current') continue;
+    if (!current[i]) continue;
     const key = keys[i] as number;
     active[key] = 1;
     const m = missing?.[i] as string | null | undefined;

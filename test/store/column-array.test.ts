@@ -3,7 +3,7 @@
 // with nulls, CJK, characters outside the BMP and several chunks.
 import { describe, expect, it } from 'vitest';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
-import { columnArray, objectsToTable, type ColumnSpec } from '../../src/store/tables.ts';
+import { columnArray, objectsToTable, utf8Equals, type ColumnSpec } from '../../src/store/tables.ts';
 
 interface Row { s: string | null; i: number | null; h: number | null; f: number | null; b: boolean | null }
 const COLUMNS: ColumnSpec<Row>[] = [
@@ -40,5 +40,17 @@ describe('columnArray', () => {
       const s = v.slice(37, 411);
       expect(columnArray(s), `${c.name} sliced`).toEqual(Array.from({ length: s.length }, (_, i) => s.get(i)));
     }
+  });
+
+  it('utf8Equals marks exactly the rows get() reads as the value, nulls and slices included', () => {
+    const t = objectsToTable(COLUMNS, rows(300, 1)).concat(objectsToTable(COLUMNS, rows(200, 2)));
+    const v = t.getChild('s')!;
+    for (const want of ['current4', '中卫市审计局3', '10', 'nothing']) {
+      const expected = Array.from({ length: v.length }, (_, i) => (v.get(i) === want ? 1 : 0));
+      expect(Array.from(utf8Equals(v, want)), want).toEqual(expected);
+      if (want !== 'nothing') expect(expected.some((x) => x === 1), want).toBe(true);
+    }
+    const sliced = v.slice(5, 250);
+    expect(Array.from(utf8Equals(sliced, 'current7'))).toEqual(Array.from({ length: sliced.length }, (_, i) => (sliced.get(i) === 'current7' ? 1 : 0)));
   });
 });
