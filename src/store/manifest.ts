@@ -26,6 +26,12 @@ export interface Manifest {
   dictionaries: { table: string[]; row: string[]; col: string[]; cell: string[]; narrative: string[] };
   agencies: string | null;
   reports: string | null;
+  /**
+   * The reports' key, status, agency, year and missing cells only: what every
+   * query needs when a reader opens, without the full rows (absent in stores
+   * written before it existed: readers then use `reports`).
+   */
+  reportIndex?: string | null;
   crossYearChecks: string | null;
   values: PartInfo[];
   checks: PartInfo[];
@@ -65,7 +71,7 @@ export function writeManifest(storeDir: string, m: Manifest): void {
 /** Every file the manifest references, for garbage collection of leftovers. */
 export function referencedFiles(m: Manifest): Set<string> {
   const s = new Set<string>(['manifest.json']);
-  for (const f of [m.agencies, m.reports, m.crossYearChecks]) if (f) s.add(f);
+  for (const f of [m.agencies, m.reports, m.reportIndex, m.crossYearChecks]) if (f) s.add(f);
   for (const p of [...m.values, ...m.checks, ...m.narrative]) s.add(p.file);
   return s;
 }

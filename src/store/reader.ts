@@ -130,7 +130,8 @@ export class StoreReader {
     this.agencies = manifest.agencies ? (readObjectsFile(join(storeDir, manifest.agencies)) as unknown as AgencyRow[]) : [];
     // Queries need only each report's status; the full rows (one object per
     // document ever ingested: 700 k at national scale) are read on first use.
-    const index = manifest.reports ? reportIndex(join(storeDir, manifest.reports)) : { active: new Uint8Array(0), gaps: [] };
+    const indexFile = manifest.reportIndex ?? manifest.reports;
+    const index = indexFile ? reportIndex(join(storeDir, indexFile)) : { active: new Uint8Array(0), gaps: [] };
     this.active = index.active;
     this.gaps = index.gaps;
     this.cache = new SliceCache(cacheBytes);

@@ -133,6 +133,9 @@ export const REPORT_COLUMNS: ColumnSpec<ReportRow>[] = [
   { name: 'missing', type: 'utf8', get: (r) => r.missing ?? null },
 ];
 
+/** The columns of the report index (manifest.reportIndex): what a reader needs at open. */
+export const REPORT_INDEX_COLUMNS: ColumnSpec<ReportRow>[] = REPORT_COLUMNS.filter((c) => ['key', 'status', 'agency_key', 'year', 'missing'].includes(c.name));
+
 // ---- agencies ---------------------------------------------------------------
 
 export interface AgencyRow {

@@ -13,7 +13,7 @@ import { FactBuffer, writeFactPart, type FactDictionaries } from './facts.ts';
 import { acquireLock } from './fsutil.ts';
 import { emptyManifest, readManifest, referencedFiles, writeManifest, type Manifest, type PartInfo } from './manifest.ts';
 import {
-  AGENCY_COLUMNS, CHECK_COLUMNS, NARRATIVE_COLUMNS, REPORT_COLUMNS, readObjectsFile, writeObjectsFile,
+  AGENCY_COLUMNS, CHECK_COLUMNS, NARRATIVE_COLUMNS, REPORT_COLUMNS, REPORT_INDEX_COLUMNS, readObjectsFile, writeObjectsFile,
   type AgencyRow, type CheckRow, type NarrativeRow, type ReportRow,
 } from './tables.ts';
 
@@ -252,6 +252,8 @@ export class StoreWriter {
     }
     next.reports = join('reports', `reports-${g}.arrow`);
     writeObjectsFile(join(this.storeDir, next.reports), REPORT_COLUMNS, this.reports);
+    next.reportIndex = join('reports', `index-${g}.arrow`);
+    writeObjectsFile(join(this.storeDir, next.reportIndex), REPORT_INDEX_COLUMNS, this.reports);
     next.agencies = join('agencies', `agencies-${g}.arrow`);
     writeObjectsFile(join(this.storeDir, next.agencies), AGENCY_COLUMNS, this.agencies);
     next.totals = {
