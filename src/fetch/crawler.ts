@@ -13,7 +13,7 @@ import { discoverFollowUps, isHtmlLike, seedItems } from './follow-ups.ts';
 import { FetchError } from './errors.ts';
 import { Frontier, type FrontierItem } from './frontier.ts';
 import { detectBlockPage, mentionsExtension, pageIsReportBody, utf8VisibleTextLonger, visibleText } from './discover.ts';
-import { countError, emptyReport, type RunReport } from './run-report.ts';
+import { countBlocked, countError, emptyReport, type RunReport } from './run-report.ts';
 import { readJsonIfExists, writeFileAtomic } from './atomic-file.ts';
 import type { DocumentSink } from './sink.ts';
 import { expandStartUrls, type SiteConfig } from './site-config.ts';
@@ -193,11 +193,8 @@ class SiteCrawl {
       // A probed next page (index_N / N.html) that does not exist is the end of the list, not a failure.
       const endOfList = err?.status === 404 && item.kind === 'list' && item.page !== undefined && item.page.mode !== 'json-api' && item.page.n > 0;
       outcome = endOfList ? 'end-of-list' : kind === 'blocked' ? 'blocked' : `error:${kind}`;
-      if (kind === 'blocked') {
-        // Refused with an error status and a challenge page: counted with the 200 block pages.
-        this.report.blocked++;
-        this.report.blockedUrls.push(item.url);
-      }
+      // Refused with an error status and a challenge page: counted with the 200 block pages.
+      if (kind === 'blocked') countBlocked(this.report, item.url);
       if (!endOfList) countError(this.report, item.url, kind, (e as Error).message);
     }
     // Durable once the batch's barrier has run (group commit); when every
@@ -267,8 +264,7 @@ class SiteCrawl {
       if (inspected.html !== undefined) {
         const why = detectBlockPage(inspected.html, inspected.text);
         if (why) {
-          this.report.blocked++;
-          this.report.blockedUrls.push(item.url);
+          countBlocked(this.report, item.url);
           countError(this.report, item.url, 'blocked', `block page (${why}); recorded, not parsed, not bypassed`);
         }
         outcome = why ? 'blocked' : 'new';
@@ -357,10 +353,8 @@ class SiteCrawl {
     for (const [key, outcome] of this.frontier.done) {
       const item = this.frontier.items.get(key);
       if (!item) continue;
-      if (outcome === 'blocked') {
-        this.report.blocked++;
-        this.report.blockedUrls.push(item.url);
-      } else if (outcome.startsWith('error:')) {
+      if (outcome === 'blocked') countBlocked(this.report, item.url);
+      else if (outcome.startsWith('error:')) {
         const kind = outcome.slice(6);
         this.report.errors[kind] = (this.report.errors[kind] ?? 0) + 1;
       }

@@ -144,8 +144,7 @@ export function utf8VisibleTextLonger(bytes: Uint8Array, n: number): boolean {
     if (b < 0x80) {
       if (!(b === 0x20 || (b >= 0x09 && b <= 0x0d))) count++;
     } else if (b >= 0xc0) {
-      // Only these lead bytes can start a space character (most CJK leads are 0xe4–0xe9).
-      if (!((b === 0xc2 || (b >= 0xe1 && b <= 0xe3) || b === 0xef) && isUtf8Space(bytes, i))) count++;
+      if (!isUtf8Space(bytes, i)) count++;
     } // else a continuation byte: part of a character already counted
     i++;
     if (count > n) return true;

@@ -217,21 +217,14 @@ export class Fetcher {
       res.body.destroy();
       throw new FetchError('too_large', url.href, `Content-Length ${declared} over the ${this.opts.maxBodyBytes}-byte limit; skip or raise --max-body`);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
+    let read: Buffer | undefined;
     try {
-      for await (const chunk of res.body) {
-        size += (chunk as Buffer).length;
-        if (size > this.opts.maxBodyBytes) {
-          res.body.destroy();
-          throw new FetchError('too_large', url.href, `body over the ${this.opts.maxBodyBytes}-byte limit; skip or raise --max-body`);
-        }
-        chunks.push(chunk as Buffer);
-      }
+      read = await readUpTo(res.body, this.opts.maxBodyBytes);
     } catch (e) {
       throw classifySocketError(e, url.href, 'body');
     }
-    let body: Buffer = Buffer.concat(chunks);
+    if (!read) throw new FetchError('too_large', url.href, `body over the ${this.opts.maxBodyBytes}-byte limit; skip or raise --max-body`);
+    let body: Buffer = read;
     if (Number.isFinite(declared) && h['content-length'] !== undefined && body.length < declared && !h['content-encoding']) {
       throw new FetchError('truncated', url.href, `got ${body.length} of ${declared} bytes; retry`);
     }
@@ -258,23 +251,29 @@ export class Fetcher {
 /** Challenge and firewall pages are small; an error body larger than this is not read. */
 const BLOCK_PAGE_MAX = 256 * 1024;
 
-/** Why an error response's body is a block page, if it is one (the body is consumed either way). */
-async function blockReason(body: AsyncIterable<unknown> & { dump(): Promise<void> }, contentType: string | undefined): Promise<string | undefined> {
+/** The body, or undefined once it passes `max` bytes (the rest is not read: the stream is destroyed). */
+async function readUpTo(body: AsyncIterable<unknown> & { destroy(): unknown }, max: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
-  try {
-    for await (const c of body) {
-      size += (c as Buffer).length;
-      if (size > BLOCK_PAGE_MAX) {
-        await body.dump().catch(() => undefined);
-        return undefined;
-      }
-      chunks.push(c as Buffer);
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > max) {
+      body.destroy();
+      return undefined;
     }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Why an error response's body is a block page, if it is one (the body is consumed either way). */
+async function blockReason(body: AsyncIterable<unknown> & { destroy(): unknown }, contentType: string | undefined): Promise<string | undefined> {
+  let bytes: Buffer | undefined;
+  try {
+    bytes = await readUpTo(body, BLOCK_PAGE_MAX);
   } catch {
     return undefined; // a broken error body: the status decides
   }
-  const bytes = Buffer.concat(chunks);
-  if (!bytes.length) return undefined;
+  if (!bytes?.length) return undefined;
   return detectBlockPage(decodeBody(bytes, contentType).text);
 }

@@ -99,7 +99,7 @@ export class RobotsCache {
       rec.status = err.kind ?? 'error';
       // Only an unreachable robots.txt (server trouble) denies; a missing,
       // oversized or off-site one is read as "no rules".
-      return err.retriable || err.kind === 'host_unavailable' ? 'deny-all' : null;
+      return err.advice === 'retry' ? 'deny-all' : null;
     }
   }
 }

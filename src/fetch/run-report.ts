@@ -43,6 +43,12 @@ export function countError(r: RunReport, url: string, kind: string, message: str
   if (r.errorSamples.length < 50) r.errorSamples.push({ url, kind, message });
 }
 
+/** A page recorded as blocked (a 200 block page or an error status with a challenge page): counted, never parsed. */
+export function countBlocked(r: RunReport, url: string): void {
+  r.blocked++;
+  r.blockedUrls.push(url);
+}
+
 export function formatReport(r: RunReport): string {
   const errs = Object.entries(r.errors).map(([k, n]) => `${k}=${n}`).join(' ') || 'none';
   const lines = [
