@@ -165,7 +165,7 @@ export async function runQuery(store: StoreReader, opts: QueryOptions): Promise<
   if (count > 0 && def.type !== 'narrative') {
     // Reports that lack a cell this metric reads: counted, never filled in.
     for (const g of store.gaps) {
-      if (g.agency === null || !mask[g.agency]) continue;
+      if (!mask[g.agency]) continue;
       if (years && (g.year === null || !years.has(g.year))) continue;
       if (g.cells.some((m) => parts.some((p) => missingCellAffects(m, p)))) accFor(g.agency, g.year).row.missing++;
     }

@@ -9,7 +9,7 @@
 // limit, so a long PDF never holds up the server's other requests.
 import { UnreadableDocumentError, type ReportRecord } from '../parse/index.ts';
 import { ParsePool } from '../parse/pool.ts';
-import { withDerivedTotals } from '../store/derive.ts';
+import { metricKey, withDerivedTotals } from '../store/derive.ts';
 import type { ReportRow } from '../store/tables.ts';
 import { ApiError } from './errors.ts';
 
@@ -66,9 +66,9 @@ export class CellLocator {
       if (e instanceof UnreadableDocumentError) throw new ApiError(422, 'unreadable_document', `the archived copy of report ${rep.sha256} could not be parsed again (${e.reason}), so where its figures were printed cannot be shown`);
       throw e;
     }
-    const at = new Map(record.values.map((v) => [`${v.table}.${v.row}.${v.col}`, v]));
+    const at = new Map(record.values.map((v) => [metricKey(v.table, v.row, v.col), v]));
     const rows: CellProvenance[] = withDerivedTotals(record.values).map((c) => {
-      const metric = `${c.table}.${c.row}.${c.col}`;
+      const metric = metricKey(c.table, c.row, c.col);
       const v = at.get(metric);
       return {
         metric, value: c.value, stored_value: stored.get(metric) ?? null, in_store: stored.has(metric), cell: c.cell, raw: v?.raw ?? null, unit: v?.unit ?? null, derived: c.derived,

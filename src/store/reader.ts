@@ -203,9 +203,7 @@ export class StoreReader {
   async *partSlices(part: PartInfo, opts: { cache?: boolean } = {}): AsyncGenerator<FactSlice> {
     const n = part.batches?.length ?? 0;
     const useCache = opts.cache ?? true;
-    let cached = 0;
-    if (useCache) for (let i = 0; i < n; i++) if (this.cache.get(`${part.file}#${i}`)) cached++;
-    if (useCache && cached * 2 >= n) {
+    if (useCache && this.mostlyCached(part)) {
       for (let i = 0; i < n; i++) yield await this.slice(part, i);
       return;
     }
