@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layoutRules } from './eslint.layout.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'test/artifacts/**', 'public/vendor/**'] },
@@ -12,4 +13,5 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  ...layoutRules(),
 );

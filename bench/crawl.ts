@@ -24,9 +24,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import { createContext } from '../src/fetch/context.ts';
-import { crawlSite } from '../src/fetch/crawler.ts';
-import { parseSiteConfig } from '../src/fetch/site-config.ts';
+import { createContext } from '../src/crawl/context.ts';
+import { crawlSite } from '../src/crawl/crawler.ts';
+import { parseSiteConfig } from '../src/crawl/site-config.ts';
 import type { BenchFigure } from './figure.ts';
 
 const HOSTS = 50;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import express from 'express';
-import { discoverSources, ingestSources } from '../src/store/ingest.ts';
+import { discoverSources, ingestSources } from '../src/pipeline/ingest.ts';
 import { startServer } from '../src/server/serve.ts';
 import type { BenchFigure } from './figure.ts';
 

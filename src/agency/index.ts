@@ -1,3 +1,5 @@
+// src/agency: the registry of regions and administrative bodies (GB/T 2260 codes, kinds, levels), used to say who published a report.
+//
 // Public face of the agency registry; the parser and the store import from here.
 export { resolveAgency, classifyKind, normaliseName } from './resolve.ts';
 export type { Agency, AgencyLevel, AgencyResolution, KindGroup } from './resolve.ts';

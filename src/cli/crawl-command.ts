@@ -1,11 +1,12 @@
 // `nianbao crawl`: collect reports from sites (configs in scrapers/ or a bare
 // list-page URL), archive them, parse them and ingest them into the store.
 import type { Command } from 'commander';
-import { DEFAULT_USER_AGENT } from '../fetch/context.ts';
-import { createProgress } from '../fetch/progress.ts';
-import { formatReport } from '../fetch/run-report.ts';
-import { resolveTargets, runSites, type RunSitesOptions } from '../fetch/run-sites.ts';
-import { ConfigError } from '../fetch/site-config.ts';
+import { DEFAULT_USER_AGENT } from '../crawl/context.ts';
+import { createProgress } from '../crawl/progress.ts';
+import { formatReport } from '../crawl/run-report.ts';
+import { resolveTargets, runSites, type RunSitesOptions } from '../crawl/run-sites.ts';
+import { storeSinkFactory } from '../pipeline/store-sink.ts';
+import { ConfigError } from '../crawl/site-config.ts';
 import { CaFileError, readCaFiles } from '../fetch/tls-trust.ts';
 import { parseMapping } from '../fetch/url-map.ts';
 
@@ -69,7 +70,7 @@ export function runOptions(data: string, o: CrawlCliOptions): RunSitesOptions {
     map: (o.map ?? []).map(parseMapping),
     allowPrivate: o.allowPrivate ?? [],
     extraCa: readCaFiles(o.ca ?? []),
-    parse: o.parse,
+    sink: o.parse ? storeSinkFactory(data) : undefined,
     fresh: o.fresh,
     maxListPages: o.maxListPages,
   };

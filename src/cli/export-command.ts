@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { exportStore, type ExportFormat } from '../query/export.ts';
 import { StoreReader } from '../store/reader.ts';
-import { dataDir, storeDirOf } from './store-paths.ts';
+import { storeDirOf } from '../store/paths.ts';
+import { dataDir } from './data-dir.ts';
 
 export function registerExport(program: Command): void {
   program

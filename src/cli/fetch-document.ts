@@ -3,7 +3,7 @@
 // time limit, a size limit and an identifying User-Agent.
 import { UnreadableDocumentError } from '../parse/errors.ts';
 import { MAX_DOCUMENT_BYTES } from '../parse/index.ts';
-import { DEFAULT_USER_AGENT } from '../fetch/context.ts';
+import { DEFAULT_USER_AGENT } from '../crawl/context.ts';
 
 // The crawler's identifying User-Agent, overridable the same way.
 const USER_AGENT = process.env.NIANBAO_USER_AGENT ?? DEFAULT_USER_AGENT;

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
-import { archiveSources, discoverSources, ingestSources, type IngestSummary } from '../store/ingest.ts';
-import { archiveOf, dataDir, parseCacheOf, storeDirOf } from './store-paths.ts';
+import { archiveSources, discoverSources, ingestSources, parseCacheOf, type IngestSummary } from '../pipeline/ingest.ts';
+import { archiveOf } from '../archive/paths.ts';
+import { storeDirOf } from '../store/paths.ts';
+import { dataDir } from './data-dir.ts';
 
 function report(s: IngestSummary): void {
   const rate = s.seconds > 0 ? Math.round(s.newValues / s.seconds) : 0;

@@ -1,6 +1,8 @@
-// `nianbao jobs`: the scheduler's job history, newest last.
+// `nianbao jobs`: the scheduler's job history, newest last, then the crawls
+// queued through the API that no scheduler has taken yet.
 import type { Command } from 'commander';
-import { JobHistory } from '../fetch/scheduler.ts';
+import { JobHistory } from '../archive/job-history.ts';
+import { listQueued, liveScheduler } from '../archive/job-queue.ts';
 
 export function registerJobs(program: Command): void {
   program
@@ -13,11 +15,18 @@ export function registerJobs(program: Command): void {
       const data = (cmd.optsWithGlobals() as { data: string }).data;
       const all = (await JobHistory.of(data).list()).filter((e) => !o.site || e.site === o.site);
       const shown = all.slice(-o.limit);
+      const queued = (await listQueued(data)).filter((q) => !o.site || q.site === o.site);
       if (o.json) {
         for (const e of shown) console.log(JSON.stringify(e));
+        for (const q of queued) console.log(JSON.stringify({ ...q, status: 'queued' }));
         return;
       }
+      if (queued.length) {
+        const live = await liveScheduler(data);
+        for (const q of queued) console.log(`${q.queuedAt}  ${q.site.padEnd(24)} ${q.by.padEnd(6)} queued  ${live ? `(scheduler pid ${live.pid} takes it on its next poll)` : '(no `nianbao schedule` running: it waits for one)'}`);
+      }
       if (!shown.length) {
+        if (queued.length) return;
         console.log('no jobs yet: start `nianbao schedule` (or check --data)');
         return;
       }

@@ -1,3 +1,5 @@
+// src/cli: the nianbao command, wiring the stages together per subcommand.
+//
 // Entry point of `bin/nianbao`: one commander program, one subcommand per
 // pipeline stage. Each subcommand lives in its own file and registers itself.
 import { Command } from 'commander';

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { formatResult } from '../query/format.ts';
 import { agencyProfile, runQuery, type BlankTreatment, type GroupKey } from '../query/query.ts';
 import { StoreReader } from '../store/reader.ts';
-import { dataDir, storeDirOf } from './store-paths.ts';
+import { storeDirOf } from '../store/paths.ts';
+import { dataDir } from './data-dir.ts';
 
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 

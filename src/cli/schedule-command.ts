@@ -1,10 +1,11 @@
 // `nianbao schedule`: the long-lived process that crawls each configured site
 // on its cron expression. Meant to run under systemd (see docs/crawling.md).
 import type { Command } from 'commander';
-import { createContext } from '../fetch/context.ts';
-import { resolveTargets, runSites } from '../fetch/run-sites.ts';
-import { JobHistory, Scheduler } from '../fetch/scheduler.ts';
-import { ConfigError } from '../fetch/site-config.ts';
+import { createContext } from '../crawl/context.ts';
+import { resolveTargets, runSites } from '../crawl/run-sites.ts';
+import { JobHistory } from '../archive/job-history.ts';
+import { Scheduler } from '../crawl/scheduler.ts';
+import { ConfigError } from '../crawl/site-config.ts';
 import { CaFileError } from '../fetch/tls-trust.ts';
 import { addFetchOptions, runOptions, type CrawlCliOptions } from './crawl-command.ts';
 
@@ -34,6 +35,7 @@ export function registerSchedule(program: Command): void {
       history: JobHistory.of(data),
       runAtStart: o.runNow,
       log,
+      queue: { dataDir: data },
       run: async (site) => {
         const [r] = await runSites([site], { ...base, ctx });
         if (!r.report) throw r.error ?? new Error(`site ${site.id} did not run`);

@@ -2,7 +2,7 @@
 // <data>/store (see docs/api.md).
 import type { Command } from 'commander';
 import { startServer, type RunningServer } from '../server/serve.ts';
-import { dataDir } from './store-paths.ts';
+import { dataDir } from './data-dir.ts';
 
 export interface ServeCliOptions {
   host: string;

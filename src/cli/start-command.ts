@@ -4,8 +4,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { discoverSources, ingestSources } from '../store/ingest.ts';
-import { dataDir, parseCacheOf, storeDirOf } from './store-paths.ts';
+import { discoverSources, ingestSources, parseCacheOf } from '../pipeline/ingest.ts';
+import { storeDirOf } from '../store/paths.ts';
+import { dataDir } from './data-dir.ts';
 import { addServeOptions, serveUntilStopped, type ServeCliOptions } from './serve-command.ts';
 
 const SAMPLES = join(import.meta.dirname, '../../data/samples');

@@ -1,3 +1,5 @@
+// src/fetch: one polite HTTP client (politeness gate, robots.txt, charset, TLS trust, address guard, host breaker, URL map, errors); it knows nothing of sites or reports.
+//
 // The HTTP layer: one method, fetch(), that applies every rule a polite and
 // safe crawler needs before, during and after an exchange — host allow-list,
 // private-address guard, --map transport rewriting, robots.txt, the
@@ -6,8 +8,8 @@
 import zlib from 'node:zlib';
 import { Agent } from 'undici';
 import { AddressGuard } from './address-guard.ts';
-import { decodeBody } from './charset.ts';
-import { detectBlockPage } from './discover.ts';
+import { decodeBody } from '../common/charset.ts';
+import { detectBlockPage } from './block-page.ts';
 import { FetchError, classifySocketError } from './errors.ts';
 import { HostBreaker } from './host-breaker.ts';
 import { PolitenessGate } from './politeness.ts';

@@ -1,3 +1,5 @@
+// src/parse: pure parsers, document bytes + meta → ReportRecord (values, checks, narrative, warnings); no I/O, so the archive can be re-parsed offline.
+//
 // parseDocument: bytes + where they came from → the canonical ReportRecord.
 // A pure function of its input (no I/O), so the raw archive can be re-parsed
 // offline by any later parser version. The format is sniffed from the bytes

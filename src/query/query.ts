@@ -1,3 +1,5 @@
+// src/query: questions asked of the store (values by group, agency profiles, exports, the cross-year check, where a cell was printed).
+//
 // Filter, group and aggregate. Blanks are never silently zero: each cell that
 // was printed blank or as a dash (value null) is counted in `blanks`, and the
 // caller chooses whether such cells count as 0 (`blanks: 'zero'`) or are left

@@ -1,3 +1,5 @@
+// src/server: the Express API and dashboards over query, store and archive. It never crawls (POST /api/crawl queues a job for `nianbao schedule`); cell positions are re-parsed on a worker thread through src/query.
+//
 // The Express application: security headers, rate limiting, the read-only API,
 // the one write endpoint (token-guarded), pages and the single error handler.
 // Built by a function so tests and the benchmark run the very same app.
@@ -5,8 +7,8 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
 import { join } from 'node:path';
-import { storeDirOf } from '../cli/store-paths.ts';
-import { CellLocator } from './cell-provenance.ts';
+import { storeDirOf } from '../store/paths.ts';
+import { CellLocator } from '../query/cell-positions.ts';
 import { crawlRouter } from './crawl-route.ts';
 import { ApiError, errorHandler, notFoundHandler } from './errors.ts';
 import { qualityRouter } from './quality.ts';

@@ -1,13 +1,15 @@
-// The one write endpoint: POST /api/crawl/:site starts a crawl of a configured
-// site (scrapers/<site>.json) in the background. It exists only when a token
-// is configured (NIANBAO_TOKEN); without one every write is refused, so a
-// server started for browsing can never be made to fetch the internet.
+// The one write endpoint: POST /api/crawl/:site asks for a crawl of a
+// configured site (scrapers/<site>.json). The server never crawls in its own
+// process: the request is queued in <data>/jobs/queue for `nianbao schedule`,
+// which runs it like a cron tick (polite, one run per site at a time) and
+// records it in the job history. The endpoint exists only when a token is
+// configured (NIANBAO_TOKEN); without one every write is refused, so a server
+// started for browsing can never be made to fetch the internet.
 import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Router, type Request } from 'express';
-import { DEFAULT_USER_AGENT } from '../fetch/context.ts';
-import { resolveTargets, runSites } from '../fetch/run-sites.ts';
+import { enqueueCrawl, liveScheduler } from '../archive/job-queue.ts';
 import { ApiError, notFound } from './errors.ts';
 
 export interface CrawlRouteOptions {
@@ -25,8 +27,6 @@ function authorised(req: Request, token: string): boolean {
 
 export function crawlRouter(o: CrawlRouteOptions): Router {
   const r = Router();
-  const running = new Map<string, string>();
-
   r.post('/crawl/:site', async (req, res) => {
     if (!o.token) throw new ApiError(403, 'writes_disabled', 'write endpoints are disabled: start the server with NIANBAO_TOKEN set to enable them');
     if (!authorised(req, o.token)) {
@@ -35,16 +35,16 @@ export function crawlRouter(o: CrawlRouteOptions): Router {
     }
     const site = req.params.site;
     if (!/^[\w.-]+$/.test(site) || !existsSync(join(o.scrapersDir, `${site}.json`))) throw notFound(`no site config ${JSON.stringify(site)} in ${o.scrapersDir}`);
-    if (running.has(site)) throw new ApiError(409, 'busy', `a crawl of ${site} started at ${running.get(site)} is still running`);
-    const [cfg] = await resolveTargets([site], o.scrapersDir, false);
-    const startedAt = new Date().toISOString();
-    running.set(site, startedAt);
-    // Background: the result lands in the run reports and the store, which /api/quality/sites shows.
-    // The fetcher's own polite defaults (1 request at a time per host, robots.txt obeyed).
-    void runSites([cfg], { dataDir: o.dataDir, userAgent: process.env.NIANBAO_USER_AGENT ?? DEFAULT_USER_AGENT, parse: true })
-      .catch((e: unknown) => console.error(`[server] crawl ${site} failed:`, e))
-      .finally(() => running.delete(site));
-    res.status(202).json({ site, status: 'started', started_at: startedAt, progress: '/api/quality/sites' });
+    const { job, queued } = await enqueueCrawl(o.dataDir, site, 'api');
+    const scheduler = await liveScheduler(o.dataDir);
+    res.status(202).json({
+      site, status: queued ? 'queued' : 'already_queued', queued_at: job.queuedAt,
+      scheduler: scheduler ? { pid: scheduler.pid, polls_every_ms: scheduler.pollMs } : null,
+      note: scheduler
+        ? 'nianbao schedule takes the job on its next poll; the run shows in /api/quality/sites and `nianbao jobs`'
+        : 'no `nianbao schedule` is running on this data directory: the job waits in the queue until one starts',
+      progress: '/api/quality/sites',
+    });
   });
 
   return r;

@@ -4,6 +4,7 @@
 // errors become a generic 500: a stack trace or an internal path never leaves
 // the server (it is logged instead).
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ArchivedCopyUnreadableError } from '../query/cell-positions.ts';
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -25,6 +26,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) 
   if (res.headersSent) return next(err);
   let e: ApiError;
   if (err instanceof ApiError) e = err;
+  else if (err instanceof ArchivedCopyUnreadableError) e = new ApiError(422, 'unreadable_document', err.message);
   else if (err instanceof Error && QUERY_ERRORS.some((q) => q.test.test(err.message))) {
     e = badParam(QUERY_ERRORS.find((q) => q.test.test(err.message))!.param, err.message);
   } else if (isHttpError(err)) {

@@ -4,8 +4,8 @@
 // touched here).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { openArchive, type Archive } from '../fetch/archive.ts';
+import { openArchive, type Archive } from '../archive/archive.ts';
+import { archiveOf } from '../archive/paths.ts';
 import type { StoreReader } from '../store/reader.ts';
 import type { AgencyRow, ReportRow } from '../store/tables.ts';
 
@@ -47,7 +47,7 @@ const archives = new Map<string, Archive>();
  * report's sha256 (a file edited since is not the document we parsed).
  */
 export function archivedCopy(dataDir: string, r: ReportRow): { read(): Buffer | undefined } | null {
-  const root = join(dataDir, 'archive');
+  const root = archiveOf(dataDir);
   const archive = archives.get(root) ?? archives.set(root, openArchive(root)).get(root)!;
   if (archive.hasBlob(r.sha256)) return { read: () => archive.readBlob(r.sha256) };
   if (!r.source_path) return null;

@@ -2,12 +2,10 @@
 // parsed into values, failing a check), and how the crawler fared per site —
 // last run, blocked pages, errors — read from its run reports
 // (<data>/crawl/<site>/runs/*.json) and the scheduler's job history.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Router } from 'express';
 import { loadRegions } from '../agency/index.ts';
-import { JobHistory, type JobEntry } from '../fetch/scheduler.ts';
-import type { RunReport } from '../fetch/run-report.ts';
+import { JobHistory, type JobEntry } from '../archive/job-history.ts';
+import { readRunReports } from '../archive/run-records.ts';
 import { badParam } from './errors.ts';
 import { stringParam } from './params.ts';
 import { notModified, sendList } from './respond.ts';
@@ -30,30 +28,9 @@ export interface SiteStatus {
   message: string | null;
 }
 
-function readRuns(dataDir: string): Map<string, RunReport[]> {
-  const out = new Map<string, RunReport[]>();
-  const root = join(dataDir, 'crawl');
-  if (!existsSync(root)) return out;
-  for (const site of readdirSync(root)) {
-    const dir = join(root, site, 'runs');
-    if (!existsSync(dir)) continue;
-    const runs: RunReport[] = [];
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
-      try {
-        runs.push(JSON.parse(readFileSync(join(dir, f), 'utf8')) as RunReport);
-      } catch {
-        /* a run report being written right now */
-      }
-    }
-    runs.sort((a, b) => (a.finishedAt < b.finishedAt ? -1 : 1));
-    out.set(site, runs);
-  }
-  return out;
-}
-
 /** The latest run of every site that has crawled or been scheduled. */
 export async function siteStatuses(dataDir: string): Promise<SiteStatus[]> {
-  const runs = readRuns(dataDir);
+  const runs = readRunReports(dataDir);
   const jobs = new Map<string, JobEntry>();
   for (const j of await JobHistory.of(dataDir).list()) if (j.status !== 'skipped') jobs.set(j.site, j);
   const sites = [...new Set([...runs.keys(), ...jobs.keys()])].sort();

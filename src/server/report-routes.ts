@@ -5,7 +5,7 @@ import { Router } from 'express';
 import { agencyMask } from '../query/filters.ts';
 import { badParam, notFound } from './errors.ts';
 import { reportValues } from '../query/query.ts';
-import type { CellLocator } from './cell-provenance.ts';
+import type { CellLocator } from '../query/cell-positions.ts';
 import { archivedCopy, lookups, missingCells, reportView } from './lookups.ts';
 import { filterParams, listParam, stringParam, yearsParam } from './params.ts';
 import { intParam, notModified, sendList } from './respond.ts';

@@ -1,3 +1,5 @@
+// src/store: the Apache Arrow store of parsed reports (writer, reader, manifest, derived totals); it takes ReportRecords and knows nothing of crawling or serving.
+//
 // Incremental, crash-safe writes. A writer holds the store lock, adds records
 // into per-year buffers that spill to part files as they fill (so memory is
 // bounded by `partRows` × years), and on commit writes the small tables and

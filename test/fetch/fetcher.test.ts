@@ -4,9 +4,9 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchError } from '../../src/fetch/errors.ts';
-import { acquireSiteLock, SiteBusyError } from '../../src/fetch/site-lock.ts';
-import { tempData, testContext } from './helpers.ts';
-import { send, startTestSite, type Handler, type TestSite } from './test-site.ts';
+import { acquireSiteLock, SiteBusyError } from '../../src/crawl/site-lock.ts';
+import { tempData, testContext } from '../crawl/helpers.ts';
+import { send, startTestSite, type Handler, type TestSite } from '../crawl/test-site.ts';
 
 let site: TestSite;
 const extra = new Map<string, Handler>([

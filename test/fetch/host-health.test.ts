@@ -9,7 +9,7 @@ import type { Fetcher } from '../../src/fetch/fetcher.ts';
 import { HostBreaker } from '../../src/fetch/host-breaker.ts';
 import { PolitenessGate } from '../../src/fetch/politeness.ts';
 import { RobotsCache, RULES_TTL_MS, UNREACHABLE_TTL_MS } from '../../src/fetch/robots.ts';
-import { tempData, testContext } from './helpers.ts';
+import { tempData, testContext } from '../crawl/helpers.ts';
 
 async function deadPort(): Promise<number> {
   const s = net.createServer();

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifySocketError, FetchError } from '../../src/fetch/errors.ts';
 import { CaFileError, readCaFiles, trustedCas } from '../../src/fetch/tls-trust.ts';
-import { tempData, testContext } from './helpers.ts';
+import { tempData, testContext } from '../crawl/helpers.ts';
 
 const TLS = path.join(import.meta.dirname, 'fixtures/tls');
 const CA = path.join(TLS, 'ca.pem');

@@ -7,7 +7,7 @@ import { extractHtml } from '../../src/parse/html/index.ts';
 import { UnreadableDocumentError } from '../../src/parse/errors.ts';
 import type { DocModel, TableBlock } from '../../src/parse/types.ts';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const corpus = (name: string): Uint8Array => new Uint8Array(readFileSync(`${REPO}../shared/corpus/reports/${name}`));
 const tables = (doc: DocModel): TableBlock[] => doc.blocks.filter((b): b is TableBlock => b.kind === 'table');
 const texts = (doc: DocModel): string[] => doc.blocks.flatMap((b) => (b.kind === 'text' ? [b.text] : []));

@@ -6,7 +6,7 @@ import { UnreadableDocumentError } from '../../src/parse/errors.ts';
 import type { DocModel, GridCell, TableBlock } from '../../src/parse/types.ts';
 
 // The shared corpus sits next to the checkout: <repo>/../shared/corpus/reports.
-export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const corpus = (name: string): Uint8Array => new Uint8Array(readFileSync(`${REPO}../shared/corpus/reports/${name}`));
 export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 

@@ -2,14 +2,15 @@
 import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { decodeHtml, extractHtml } from '../../src/parse/html/index.ts';
+import { extractHtml } from '../../src/parse/html/index.ts';
+import { decodeText } from '../../src/common/charset.ts';
 import { corpus, REPO, rowStarting, tables, texts, utf8, values } from './html-helpers.ts';
 
-describe('decodeHtml', () => {
+describe('decodeText', () => {
   const page = readFileSync(`${REPO}../shared/corpus/reports/2023_pingtan_zongheshiyanqu.html`, 'utf8');
 
   it('uses <meta charset> for a UTF-8 page without warnings', () => {
-    const d = decodeHtml(corpus('2023_pingtan_zongheshiyanqu.html'));
+    const d = decodeText(corpus('2023_pingtan_zongheshiyanqu.html'));
     expect(d.charset).toBe('utf-8');
     expect(d.warnings).toEqual([]);
     expect(d.text).toBe(page);
@@ -18,7 +19,7 @@ describe('decodeHtml', () => {
   it('decodes a GB18030 page declared <meta charset=gbk> to the original text', () => {
     const gbkPage = page.replace(/<meta charset="utf-8"/gi, '<meta charset="gbk"');
     expect(gbkPage).not.toBe(page);
-    const d = decodeHtml(new Uint8Array(iconv.encode(gbkPage, 'gb18030')));
+    const d = decodeText(new Uint8Array(iconv.encode(gbkPage, 'gb18030')));
     expect(d.charset).toBe('gb18030');
     expect(d.warnings).toEqual([]);
     expect(d.text).toBe(gbkPage);
@@ -27,7 +28,7 @@ describe('decodeHtml', () => {
   it('detects GB18030 when nothing is declared, and says it guessed', () => {
     const bare = page.replace(/<meta charset="utf-8"/gi, '<meta');
     expect(bare).not.toMatch(/charset/i);
-    const d = decodeHtml(new Uint8Array(iconv.encode(bare, 'gb18030')));
+    const d = decodeText(new Uint8Array(iconv.encode(bare, 'gb18030')));
     expect(d.charset).toBe('gb18030');
     expect(d.text).toBe(bare);
     expect(d.warnings.map((w) => w.code)).toEqual(['charset_guessed']);
@@ -43,20 +44,20 @@ describe('decodeHtml', () => {
 
   it('prefers the declared (HTTP) charset over <meta>', () => {
     // The page still says utf-8 in its <meta>, but the server says GB2312 and the bytes agree.
-    const d = decodeHtml(new Uint8Array(iconv.encode(page, 'gb18030')), 'GB2312');
+    const d = decodeText(new Uint8Array(iconv.encode(page, 'gb18030')), 'GB2312');
     expect(d.charset).toBe('gb18030');
     expect(d.text).toBe(page);
   });
 
   it('overrides a UTF-8 declaration the bytes contradict', () => {
-    const d = decodeHtml(new Uint8Array(iconv.encode(page, 'gb18030')), 'utf-8');
+    const d = decodeText(new Uint8Array(iconv.encode(page, 'gb18030')), 'utf-8');
     expect(d.charset).toBe('gb18030');
     expect(d.text).toBe(page);
     expect(d.warnings.map((w) => w.code)).toContain('charset_mismatch');
   });
 
   it('overrides a GBK declaration when the bytes are valid UTF-8 Chinese', () => {
-    const d = decodeHtml(corpus('2019_shanghai_shizhengfubangongting.html'), 'gbk');
+    const d = decodeText(corpus('2019_shanghai_shizhengfubangongting.html'), 'gbk');
     expect(d.charset).toBe('utf-8');
     expect(d.text).toContain('上海市人民政府办公厅');
     expect(d.warnings.map((w) => w.code)).toEqual(['charset_mismatch']);
@@ -64,16 +65,16 @@ describe('decodeHtml', () => {
 
   it('honours byte-order marks and strips them', () => {
     const html = '<p>政府信息公开工作年度报告</p>';
-    const withBom = decodeHtml(new Uint8Array([0xef, 0xbb, 0xbf, ...utf8(html)]));
-    expect(withBom).toEqual({ text: html, charset: 'utf-8', warnings: [] });
-    const utf16 = decodeHtml(new Uint8Array([0xff, 0xfe, ...Buffer.from(html, 'utf16le')]));
+    const withBom = decodeText(new Uint8Array([0xef, 0xbb, 0xbf, ...utf8(html)]));
+    expect(withBom).toMatchObject({ text: html, charset: 'utf-8', warnings: [] });
+    const utf16 = decodeText(new Uint8Array([0xff, 0xfe, ...Buffer.from(html, 'utf16le')]));
     expect(utf16.charset).toBe('utf-16le');
     expect(utf16.text).toBe(html);
   });
 
   it('reads the charset from <meta http-equiv=Content-Type>', () => {
     const html = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body><p>申请人情况</p></body></html>';
-    const d = decodeHtml(new Uint8Array(iconv.encode(html, 'gb18030')));
+    const d = decodeText(new Uint8Array(iconv.encode(html, 'gb18030')));
     expect(d.charset).toBe('gb18030');
     expect(d.text).toBe(html);
     expect(d.warnings).toEqual([]);

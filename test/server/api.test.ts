@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dequeue, listQueued } from '../../src/archive/job-queue.ts';
 import { runQuery } from '../../src/query/query.ts';
 import { StoreReader } from '../../src/store/reader.ts';
 import type { RunningServer } from '../../src/server/serve.ts';
@@ -242,6 +243,18 @@ describe('security', () => {
     } finally {
       await open.close();
     }
+  });
+
+  it('queues an authorised crawl request for `nianbao schedule` instead of crawling in the server', async () => {
+    const post = () => fetch(`${srv.url}/api/crawl/pingtan-zfxxgknb`, { method: 'POST', headers: { Authorization: 'Bearer sekret' } });
+    const r = await post();
+    expect(r.status).toBe(202);
+    const body = (await r.json()) as { status: string; scheduler: unknown; note: string };
+    expect(body).toMatchObject({ status: 'queued', scheduler: null });
+    expect(body.note).toContain('no `nianbao schedule` is running');
+    expect(await listQueued(st.data)).toEqual([expect.objectContaining({ site: 'pingtan-zfxxgknb', by: 'api' })]);
+    expect(((await (await post()).json()) as { status: string }).status).toBe('already_queued');
+    await dequeue(st.data, 'pingtan-zfxxgknb');
   });
 
   it('rate-limits the API with the same error shape', async () => {

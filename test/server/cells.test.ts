@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/serve.ts';
-import { ingestSources } from '../../src/store/ingest.ts';
+import { ingestSources } from '../../src/pipeline/ingest.ts';
 import { syntheticRecord } from '../store/synthetic.ts';
 import { startTestServer } from './helpers.ts';
 

@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { discoverSources, ingestSources } from '../../src/store/ingest.ts';
+import { discoverSources, ingestSources } from '../../src/pipeline/ingest.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
 
 export const SAMPLES = join(import.meta.dirname, '../../data/samples');

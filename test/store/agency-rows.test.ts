@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agencyProfile, type ProfileRow } from '../../src/query/query.ts';
-import { ingestSources, type Source } from '../../src/store/ingest.ts';
+import { ingestSources, type Source } from '../../src/pipeline/ingest.ts';
 import { isValid, StoreReader } from '../../src/store/reader.ts';
 import { syntheticRecord } from './synthetic.ts';
 

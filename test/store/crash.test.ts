@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { ingestSources } from '../../src/store/ingest.ts';
+import { ingestSources } from '../../src/pipeline/ingest.ts';
 import { StoreReader } from '../../src/store/reader.ts';
 import { runQuery } from '../../src/query/query.ts';
 import { syntheticRecord } from './synthetic.ts';

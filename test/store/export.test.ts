@@ -7,7 +7,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { expect, it } from 'vitest';
 import { exportStore } from '../../src/query/export.ts';
-import { ingestSources } from '../../src/store/ingest.ts';
+import { ingestSources } from '../../src/pipeline/ingest.ts';
 import { StoreReader } from '../../src/store/reader.ts';
 import { syntheticRecord } from './synthetic.ts';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { runQuery } from '../../src/query/query.ts';
-import { ingestSources, type Source } from '../../src/store/ingest.ts';
+import { ingestSources, type Source } from '../../src/pipeline/ingest.ts';
 import { StoreReader } from '../../src/store/reader.ts';
 import { syntheticRecord } from './synthetic.ts';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveAgency, resolveMemoSize } from '../../src/agency/resolve.ts';
 import { regionFilterPrefix } from '../../src/agency/peers.ts';
-import { ingestSources, type Source } from '../../src/store/ingest.ts';
+import { ingestSources, type Source } from '../../src/pipeline/ingest.ts';
 import { StoreReader } from '../../src/store/reader.ts';
 import { withDerivedTotals } from '../../src/store/derive.ts';
 import { agencyProfile, runQuery } from '../../src/query/query.ts';

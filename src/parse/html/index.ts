@@ -8,12 +8,11 @@
 import { load } from 'cheerio';
 import type { Block, DocModel, ParseWarning, SourceFormat } from '../types.ts';
 import { UnreadableDocumentError } from '../errors.ts';
-import { decodeHtml } from './decode.ts';
+import { decodeText } from '../../common/charset.ts';
 import { walkDocument, type DomNode } from './walker.ts';
 import { selectBody } from './content.ts';
 import { chooseTitle, collectMeta } from './meta.ts';
 
-export { decodeHtml } from './decode.ts';
 
 /** Pages larger than this are not article pages (and would stall the pipeline). */
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -137,7 +136,7 @@ export function extractHtmlString(html: string, opts: HtmlStringOptions = {}): D
 /** Decode and extract an HTML page (a full page with site chrome, or a bare fragment). */
 export function extractHtml(bytes: Uint8Array, meta?: { charset?: string; url?: string }): DocModel {
   rejectNonHtml(bytes);
-  const decoded = decodeHtml(bytes, meta?.charset);
+  const decoded = decodeText(bytes, meta?.charset);
   const doc = extractHtmlString(decoded.text, { format: 'html', url: meta?.url, warnings: decoded.warnings });
   doc.meta.charset = decoded.charset;
   return doc;

@@ -7,14 +7,14 @@
 import type { Block, DocModel, GridCell, ParseWarning } from '../types.ts';
 import { UnreadableDocumentError } from '../errors.ts';
 import { cleanText, hasCjk } from '../text-normalize.ts';
-import { decodeHtml } from '../html/decode.ts';
+import { decodeText } from '../../common/charset.ts';
 
 const SEPARATOR = /^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
 const LOOSE_ROW = /^([^\d|]*[\u3400-\u9fff）)][^\d|]*?)\s+((?:[+-]?\d[\d,.]*\s*){1,15})$/;
 
 export function extractText(bytes: Uint8Array): DocModel {
   // Text dumps come in GBK as often as pages do: the same detection as HTML.
-  const decoded = decodeHtml(bytes);
+  const decoded = decodeText(bytes);
   const text = decoded.text;
   if (text.trim() === '') throw new UnreadableDocumentError('corrupt', 'the document is empty');
   // A text file with NUL bytes or mostly control characters is binary, not a report.

@@ -1,3 +1,5 @@
+// src/archive: the crawl's durable output (the pack archive of fetched bodies and fetch records, run reports, job history and queue); crawl writes it, the pipeline and the server read it.
+//
 // The raw archive: every fetched body stored once under its sha256, plus one
 // metadata record per fetch. Append-only pack layout under <data>/archive/:
 //   packs/<segment>.pack   blob bytes, appended back to back (each body once)

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openArchive } from '../../src/fetch/archive.ts';
+import { openArchive } from '../../src/archive/archive.ts';
 import { tempData } from './helpers.ts';
 import { EXPECTED_REPORTS, PINGTAN_ARTICLES, pingtanMirror, startTestSite, type TestSite } from './test-site.ts';
 

@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createContext, type ContextOptions, type CrawlContext } from '../../src/fetch/context.ts';
+import { createContext, type ContextOptions, type CrawlContext } from '../../src/crawl/context.ts';
 
 export function tempData(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'nianbao-fetch-'));

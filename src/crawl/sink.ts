@@ -1,7 +1,7 @@
 // Where new or changed documents go after they are archived. The crawler only
-// knows this interface, so it can be tested alone; the `crawl` command plugs
-// in the parser (and, once it exists, the store) behind it.
-import type { DocKind } from './archive.ts';
+// knows these interfaces, so it can be tested alone; the pipeline
+// (src/pipeline/store-sink.ts) plugs the parser and the store in behind them.
+import type { Archive, DocKind } from '../archive/archive.ts';
 
 export interface SinkDocument {
   bytes: Uint8Array;
@@ -25,6 +25,19 @@ export interface DocumentSink {
    */
   accept(doc: SinkDocument): Promise<void>;
 }
+
+/** What a sink did with a run's documents once the run ended (null: nothing to ingest). */
+export type IngestTally = { added: number; unchanged: number; failed: number } | null;
+
+/** A sink for one site's run: accepts documents, then is closed and told which runs to finish. */
+export interface RunSink extends DocumentSink {
+  close(): Promise<void>;
+  /** Called once after the crawl with the runs whose archived documents should be taken in. */
+  finish(archive: Archive, runIds: string[]): Promise<IngestTally>;
+}
+
+/** Makes one RunSink per site run; absent, documents stay in the archive only (--no-parse). */
+export type SinkFactory = () => RunSink;
 
 /** Collects documents in memory (tests, benchmarks, --no-parse). */
 export class MemorySink implements DocumentSink {

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { JobHistory } from '../../src/fetch/scheduler.ts';
+import { JobHistory } from '../../src/archive/job-history.ts';
 import { tempData } from './helpers.ts';
 import { startTestSite, type TestSite } from './test-site.ts';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBody } from '../../src/fetch/charset.ts';
-import { crawlSite } from '../../src/fetch/crawler.ts';
-import type { RunReport } from '../../src/fetch/run-report.ts';
-import { MemorySink } from '../../src/fetch/sink.ts';
-import { parseSiteConfig } from '../../src/fetch/site-config.ts';
+import { decodeBody } from '../../src/common/charset.ts';
+import { crawlSite } from '../../src/crawl/crawler.ts';
+import type { RunReport } from '../../src/crawl/run-report.ts';
+import { MemorySink } from '../../src/crawl/sink.ts';
+import { parseSiteConfig } from '../../src/crawl/site-config.ts';
 import { parseDocument } from '../../src/parse/index.ts';
 import { tempData, testContext } from './helpers.ts';
 import { EXPECTED_REPORTS, html, li, send, startTestSite, textReport, type Handler, type TestSite } from './test-site.ts';

@@ -1,3 +1,5 @@
+// src/crawl: what to fetch and when (site configs, discovery, frontier, the crawler, follow-ups, run-sites, the scheduler, site locks, run reports, progress), through src/fetch into src/archive.
+//
 // Crawls one site: seeds its list pages, fetches every discovered request
 // through the polite fetcher, archives each response, discovers follow-ups
 // (more list pages, report pages, attachments) and hands new or changed
@@ -6,15 +8,17 @@
 // Archive writes are group-committed: see docs/crawling.md, "Durability".
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { sha256, type FetchOutcome, type FetchRecord, type UrlState } from './archive.ts';
-import { decodeWith, detectCharset } from './charset.ts';
+import { sha256, type FetchOutcome, type FetchRecord, type UrlState } from '../archive/archive.ts';
+import { charsetFromContentType, chooseCharset, decodeWith } from '../common/charset.ts';
 import type { CrawlContext } from './context.ts';
 import { discoverFollowUps, isHtmlLike, seedItems } from './follow-ups.ts';
-import { FetchError } from './errors.ts';
+import { FetchError } from '../fetch/errors.ts';
 import { Frontier, type FrontierItem } from './frontier.ts';
-import { detectBlockPage, mentionsExtension, pageIsReportBody, utf8VisibleTextLonger, visibleText } from './discover.ts';
+import { detectBlockPage, visibleText } from '../fetch/block-page.ts';
+import { mentionsExtension, pageIsReportBody, utf8VisibleTextLonger } from './discover.ts';
 import { countBlocked, countError, emptyReport, type RunReport } from './run-report.ts';
-import { readJsonIfExists, writeFileAtomic } from './atomic-file.ts';
+import { crawlDirOf } from '../archive/run-records.ts';
+import { readJsonIfExists, writeFileAtomic } from '../archive/atomic-file.ts';
 import type { DocumentSink } from './sink.ts';
 import { expandStartUrls, type SiteConfig } from './site-config.ts';
 import { acquireSiteLock } from './site-lock.ts';
@@ -79,7 +83,7 @@ export function siteHosts(site: SiteConfig): string[] {
 }
 
 export async function crawlSite(ctx: CrawlContext, site: SiteConfig, opts: CrawlOptions = {}): Promise<RunReport> {
-  const dir = path.join(ctx.dataDir, 'crawl', site.id);
+  const dir = crawlDirOf(ctx.dataDir, site.id);
   const unlock = await acquireSiteLock(dir, site.id);
   try {
     return await new SiteCrawl(ctx, site, opts, dir).run();
@@ -219,12 +223,13 @@ class SiteCrawl {
    */
   private inspect(item: FrontierItem, bytes: Buffer | null, contentType: string | undefined): Inspected {
     if (!bytes || !isHtmlLike(contentType, bytes)) return {};
-    const { charset } = detectCharset(bytes, contentType);
+    const chosen = chooseCharset(bytes, charsetFromContentType(contentType));
+    const charset = chosen.charset;
     if (item.kind === 'report' && charset === 'utf-8' && utf8VisibleTextLonger(bytes, 1500)) {
       // The attachment test discoverFollowUps would run on the markup, on the UTF-8 bytes (it matches exactly when it would).
       if (!this.attachmentExts || !mentionsExtension(bytes, this.attachmentExts)) return { charset, plainReport: true };
     }
-    const html = decodeWith(bytes, charset);
+    const html = chosen.text ?? decodeWith(bytes, charset, chosen.skip);
     return { html, text: visibleText(html), charset };
   }
 

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { seedItems } from '../../src/fetch/follow-ups.ts';
-import { ConfigError, expandStartUrls, loadSiteConfigs, parseSiteConfig } from '../../src/fetch/site-config.ts';
+import { seedItems } from '../../src/crawl/follow-ups.ts';
+import { ConfigError, expandStartUrls, loadSiteConfigs, parseSiteConfig } from '../../src/crawl/site-config.ts';
 
 const SCRAPERS = path.resolve(import.meta.dirname, '../../scrapers');
 const valid = { id: 'x', publisher: { name: '某局' }, cms: 'trs', verified: false, startUrls: ['https://www.example.gov.cn/nb/'] };

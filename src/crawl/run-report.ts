@@ -1,34 +1,8 @@
-// What one crawl run did, in numbers a person or a script can act on. The same
-// object is printed as plain lines, shown as a progress bar on a terminal, and
-// emitted as JSON with --json.
-import type { RobotsRecord } from './robots.ts';
+// Making a run report while a crawl runs (counters, error samples) and
+// printing it as plain lines; the record itself is archive/run-records.ts.
+import type { RunReport } from '../archive/run-records.ts';
 
-export interface RunReport {
-  runId: string;
-  site: string;
-  startedAt: string;
-  finishedAt: string;
-  resumed: boolean;
-  /** HTTP attempts made (including retries and robots.txt). */
-  requests: number;
-  /** Successful fetches (2xx and 304) by this process (a resumed run counts only its own). */
-  pagesFetched: number;
-  listPages: number;
-  /** Report documents (report pages that carry the report, and attachments). */
-  reports: { new: number; changed: number; unchanged: number };
-  /** Fetches this run recovered from the archive after a crash instead of refetching. */
-  recovered: number;
-  blocked: number;
-  blockedUrls: string[];
-  /** Failures by kind (timeout, http_5xx, robots_disallowed, sink …). */
-  errors: Record<string, number>;
-  errorSamples: Array<{ url: string; kind: string; message: string }>;
-  robots: RobotsRecord[];
-  /** Report URLs found (report pages and attachments), for checking coverage. */
-  reportUrls: string[];
-  /** Documents handed to the sink (parser/store). */
-  handedOn: number;
-}
+export type { RunReport } from '../archive/run-records.ts';
 
 export function emptyReport(site: string, runId: string, startedAt: string, resumed: boolean): RunReport {
   return {

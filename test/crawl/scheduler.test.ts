@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emptyReport } from '../../src/fetch/run-report.ts';
-import { JobHistory, Scheduler } from '../../src/fetch/scheduler.ts';
-import { parseSiteConfig, type SiteConfig } from '../../src/fetch/site-config.ts';
+import { emptyReport } from '../../src/crawl/run-report.ts';
+import { JobHistory } from '../../src/archive/job-history.ts';
+import { enqueueCrawl, listQueued, liveScheduler } from '../../src/archive/job-queue.ts';
+import { Scheduler } from '../../src/crawl/scheduler.ts';
+import { parseSiteConfig, type SiteConfig } from '../../src/crawl/site-config.ts';
 import { tempData } from './helpers.ts';
 
 const site = (id: string, schedule: string): SiteConfig =>
@@ -55,5 +57,32 @@ describe('scheduler', () => {
     expect(ran).toEqual(['late']);
     const last = (await history.list()).at(-1)!;
     expect(last).toMatchObject({ site: 'late', trigger: 'missed', status: 'ok' });
+  });
+
+  it('runs a crawl queued through the API on its next poll, once, and beats while it runs', async () => {
+    const data = tempData();
+    const history = new JobHistory(path.join(data, 'jobs', 'history.jsonl'));
+    const ran: string[] = [];
+    const s = new Scheduler({
+      sites: [site('q', '0 0 1 1 *')],
+      history,
+      queue: { dataDir: data, pollMs: 100 },
+      run: async (cfg) => {
+        ran.push(cfg.id);
+        return emptyReport(cfg.id, 'r', new Date().toISOString(), false);
+      },
+    });
+    await s.start();
+    expect(await liveScheduler(data)).toMatchObject({ pid: process.pid, pollMs: 100 });
+    await enqueueCrawl(data, 'q', 'api');
+    await enqueueCrawl(data, 'unknown-site', 'api');
+    await sleep(400);
+    await s.stop();
+    expect(ran).toEqual(['q']);
+    expect(await listQueued(data)).toEqual([]);
+    expect(await liveScheduler(data)).toBeUndefined();
+    const h = await history.list();
+    expect(h.find((e) => e.site === 'q')).toMatchObject({ trigger: 'api', status: 'ok' });
+    expect(h.find((e) => e.site === 'unknown-site')).toMatchObject({ trigger: 'api', status: 'error' });
   });
 });

@@ -1,72 +1,15 @@
 // `nianbao schedule`: runs each site on its cron expression (croner) in one
 // long-lived process. A site never runs twice at once (an overlapping tick is
 // recorded as skipped, and a run held by another process's lock likewise); a
-// run missed while the scheduler was down runs once at start; every run is
-// appended to <data>/jobs/history.jsonl, which `nianbao jobs` lists.
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
+// run missed while the scheduler was down runs once at start; crawls asked for
+// through the API wait in <data>/jobs/queue and run on the next poll; every
+// run is appended to <data>/jobs/history.jsonl, which `nianbao jobs` lists.
 import { Cron } from 'croner';
-import type { RunReport } from './run-report.ts';
+import { JobHistory, type Trigger } from '../archive/job-history.ts';
+import { clearHeartbeat, dequeue, listQueued, writeHeartbeat } from '../archive/job-queue.ts';
+import type { RunReport } from '../archive/run-records.ts';
 import type { SiteConfig } from './site-config.ts';
 import { SiteBusyError } from './site-lock.ts';
-
-export type Trigger = 'cron' | 'missed' | 'start';
-
-export interface JobEntry {
-  site: string;
-  trigger: Trigger;
-  status: 'ok' | 'error' | 'skipped';
-  startedAt: string;
-  finishedAt: string;
-  runId?: string;
-  reports?: RunReport['reports'];
-  errors?: Record<string, number>;
-  message?: string;
-}
-
-export class JobHistory {
-  constructor(readonly file: string) {}
-
-  static of(dataDir: string): JobHistory {
-    return new JobHistory(path.join(dataDir, 'jobs', 'history.jsonl'));
-  }
-
-  /** One line per job, fsynced: the history survives the crash of the scheduler. */
-  async append(e: JobEntry): Promise<void> {
-    await fs.mkdir(path.dirname(this.file), { recursive: true });
-    const fh = await fs.open(this.file, 'a');
-    try {
-      await fh.write(JSON.stringify(e) + '\n');
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
-  }
-
-  async list(): Promise<JobEntry[]> {
-    let text = '';
-    try {
-      text = await fs.readFile(this.file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw e;
-    }
-    const out: JobEntry[] = [];
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        out.push(JSON.parse(line) as JobEntry);
-      } catch {
-        /* torn last line of a killed scheduler */
-      }
-    }
-    return out;
-  }
-
-  async lastRun(site: string): Promise<JobEntry | undefined> {
-    return (await this.list()).filter((e) => e.site === site && e.status !== 'skipped').at(-1);
-  }
-}
 
 export interface SchedulerOptions {
   sites: SiteConfig[];
@@ -76,11 +19,16 @@ export interface SchedulerOptions {
   runAtStart?: boolean;
   log?: (line: string) => void;
   now?: () => Date;
+  /** Take crawl requests from <dataDir>/jobs/queue (the API's) and leave a heartbeat there. */
+  queue?: { dataDir: string; pollMs?: number };
 }
 
 export class Scheduler {
   private readonly crons: Cron[] = [];
   private readonly running = new Map<string, Promise<void>>();
+  private poller?: NodeJS.Timeout;
+  private polling?: Promise<void>;
+  private readonly startedAt = new Date().toISOString();
 
   constructor(private readonly o: SchedulerOptions) {}
 
@@ -100,6 +48,34 @@ export class Scheduler {
       if (missed) void this.trigger(site, 'missed');
       else if (this.o.runAtStart) void this.trigger(site, 'start');
       this.o.log?.(`${site.id}: "${site.schedule}", next run ${cron.nextRun()?.toISOString() ?? 'never'}${missed ? '; running the missed run now' : ''}`);
+    }
+    if (this.o.queue) {
+      const pollMs = this.o.queue.pollMs ?? 5000;
+      await this.pollQueue(pollMs);
+      this.poller = setInterval(() => {
+        this.polling ??= this.pollQueue(pollMs).finally(() => (this.polling = undefined));
+      }, pollMs);
+      this.poller.unref();
+    }
+  }
+
+  /** Beat, then start every queued crawl of a site this scheduler knows (one it does not know is recorded as an error). */
+  private async pollQueue(pollMs: number): Promise<void> {
+    const dataDir = this.o.queue!.dataDir;
+    try {
+      await writeHeartbeat(dataDir, { pid: process.pid, startedAt: this.startedAt, beatAt: new Date().toISOString(), pollMs });
+      for (const job of await listQueued(dataDir)) {
+        await dequeue(dataDir, job.site);
+        const site = this.o.sites.find((s) => s.id === job.site);
+        if (!site) {
+          const at = new Date().toISOString();
+          await this.o.history.append({ site: job.site, trigger: 'api', status: 'error', startedAt: at, finishedAt: at, message: `queued at ${job.queuedAt}, but this scheduler has no site ${job.site}: start it with that site's config` });
+          continue;
+        }
+        void this.trigger(site, 'api');
+      }
+    } catch (e) {
+      this.o.log?.(`queue: ${(e as Error).message}; trying again in ${pollMs} ms`);
     }
   }
 
@@ -134,6 +110,9 @@ export class Scheduler {
   /** Stop scheduling; wait for runs in progress (they are resumable if the process is killed instead). */
   async stop(): Promise<void> {
     for (const c of this.crons) c.stop();
+    if (this.poller) clearInterval(this.poller);
+    await this.polling;
+    if (this.o.queue) await clearHeartbeat(this.o.queue.dataDir);
     await Promise.all(this.running.values());
   }
 }

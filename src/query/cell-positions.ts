@@ -11,7 +11,13 @@ import { UnreadableDocumentError, type ReportRecord } from '../parse/index.ts';
 import { ParsePool } from '../parse/pool.ts';
 import { metricKey, withDerivedTotals } from '../store/derive.ts';
 import type { ReportRow } from '../store/tables.ts';
-import { ApiError } from './errors.ts';
+
+/** The archived copy of a report no longer parses, so its cells' positions cannot be shown (skip this report). */
+export class ArchivedCopyUnreadableError extends Error {
+  constructor(readonly sha256: string, readonly reason: string) {
+    super(`the archived copy of report ${sha256} could not be parsed again (${reason}), so where its figures were printed cannot be shown`);
+  }
+}
 
 /** Parsed copies kept, most recently asked first (a few documents' worth of values). */
 const CACHE_SIZE = 32;
@@ -63,7 +69,7 @@ export class CellLocator {
     try {
       record = await p;
     } catch (e) {
-      if (e instanceof UnreadableDocumentError) throw new ApiError(422, 'unreadable_document', `the archived copy of report ${rep.sha256} could not be parsed again (${e.reason}), so where its figures were printed cannot be shown`);
+      if (e instanceof UnreadableDocumentError) throw new ArchivedCopyUnreadableError(rep.sha256, e.reason);
       throw e;
     }
     const at = new Map(record.values.map((v) => [metricKey(v.table, v.row, v.col), v]));

@@ -6,9 +6,11 @@
 // process saw" covers documents fetched before a crash and resume.
 import path from 'node:path';
 import type { ParseMeta, ReportRecord } from '../parse/types.ts';
-import { writeFileAtomic } from './atomic-file.ts';
-import { readArchived, type Archive } from './archive.ts';
-import type { DocumentSink, SinkDocument } from './sink.ts';
+import { writeFileAtomic } from '../archive/atomic-file.ts';
+import { readArchived, type Archive } from '../archive/archive.ts';
+import { storeDirOf } from '../store/paths.ts';
+import { ingestSources, parseCacheOf } from './ingest.ts';
+import type { IngestTally, RunSink, SinkDocument, SinkFactory } from '../crawl/sink.ts';
 
 export interface StoreSinkOptions {
   dataDir: string;
@@ -20,7 +22,7 @@ export interface StoreSinkOptions {
 
 type Pool = { parseBytes(bytes: Uint8Array, meta: ParseMeta): Promise<ReportRecord>; close(): Promise<void> };
 
-export class ParseStoreSink implements DocumentSink {
+export class ParseStoreSink implements RunSink {
   private pool?: Pool;
   private version?: string;
   readonly parsed: Array<{ url: string; sha256: string; year: number | null; title: string | null }> = [];
@@ -41,7 +43,7 @@ export class ParseStoreSink implements DocumentSink {
   }
 
   private cacheFile(sha: string, version: string): string {
-    return path.join(this.opts.dataDir, 'cache', 'parse', sha.slice(0, 2), `${sha}.${version}.json`);
+    return path.join(parseCacheOf(this.opts.dataDir), sha.slice(0, 2), `${sha}.${version}.json`);
   }
 
   async accept(doc: SinkDocument): Promise<void> {
@@ -59,10 +61,9 @@ export class ParseStoreSink implements DocumentSink {
   }
 
   /** Ingest every report/attachment this run archived (new or changed) into the store. */
-  async finish(archive: Archive, runIds: string[]): Promise<{ added: number; unchanged: number; failed: number } | null> {
+  async finish(archive: Archive, runIds: string[]): Promise<IngestTally> {
     if (this.opts.ingest === false) return null;
-    const { ingestSources } = await import('../store/ingest.ts');
-    const runs = new Set(runIds);
+        const runs = new Set(runIds);
     const seen = new Set<string>();
     const sources = [];
     for (const r of archive.records()) {
@@ -74,7 +75,12 @@ export class ParseStoreSink implements DocumentSink {
       sources.push({ kind: 'document' as const, path: archive.blobName(hash), url: r.finalUrl, contentType: r.headers['content-type'], charset: r.charset, read: () => readArchived(archive, hash) });
     }
     if (!sources.length) return { added: 0, unchanged: 0, failed: 0 };
-    const s = await ingestSources(sources, { storeDir: path.join(this.opts.dataDir, 'store'), cacheDir: path.join(this.opts.dataDir, 'cache', 'parse') });
+    const s = await ingestSources(sources, { storeDir: storeDirOf(this.opts.dataDir), cacheDir: parseCacheOf(this.opts.dataDir) });
     return { added: s.added, unchanged: s.unchanged, failed: s.failed.length };
   }
+}
+
+/** The crawl's sink factory: each site run parses into the store under `dataDir`. */
+export function storeSinkFactory(dataDir: string): SinkFactory {
+  return () => new ParseStoreSink({ dataDir });
 }

@@ -1,6 +1,8 @@
+// src/pipeline: the one place that joins crawl → parse → store (the crawl's parse-and-store sink, ingesting files and the archive).
+//
 // From inputs to the store: files, directories, JSON/JSONL files of parsed
 // records, and the crawler's raw archive (<data>/archive, read through
-// openArchive in src/fetch/archive.ts: packs, or older per-file blobs and records). Documents are
+// openArchive in src/archive/archive.ts: packs, or older per-file blobs and records). Documents are
 // parsed by src/parse (loaded at run time) unless a parse of the same bytes by
 // the same parser version is cached or already in the store.
 import { createHash } from 'node:crypto';
@@ -8,10 +10,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseMeta, ReportRecord } from '../parse/types.ts';
-import { openArchive, readArchived } from '../fetch/archive.ts';
+import { openArchive, readArchived } from '../archive/archive.ts';
 import { crossYearHook } from '../query/cross-year.ts';
-import { readJsonIfExists, writeFileDurable } from './fsutil.ts';
-import { StoreWriter } from './writer.ts';
+import { readJsonIfExists, writeFileDurable } from '../store/fsutil.ts';
+import { StoreWriter } from '../store/writer.ts';
+
+/** Where parses are cached under the --data directory, by sha256 and parser version. */
+export const parseCacheOf = (data: string): string => join(data, 'cache', 'parse');
 
 export interface Parser {
   parseDocument(bytes: Uint8Array, meta: ParseMeta): Promise<ReportRecord>;

@@ -4,9 +4,9 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Archive, openArchive, sha256, type FetchRecord } from '../../src/fetch/archive.ts';
-import { archiveSources, discoverSources } from '../../src/store/ingest.ts';
-import { tempData } from './helpers.ts';
+import { Archive, openArchive, sha256, type FetchRecord } from '../../src/archive/archive.ts';
+import { archiveSources, discoverSources } from '../../src/pipeline/ingest.ts';
+import { tempData } from '../crawl/helpers.ts';
 
 const rec = (key: string, hash: string | null, i = 0): FetchRecord => ({
   key, url: key, finalUrl: key, method: 'GET', status: 200, headers: { 'content-type': 'text/html' }, fetchedAt: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(),

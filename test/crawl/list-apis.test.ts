@@ -2,9 +2,9 @@
 // list API, Hanweb dataproxy.jsp with the ids given in the config, and the
 // Shaanxi platform's numbered pages (probed until a page yields nothing).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crawlSite } from '../../src/fetch/crawler.ts';
-import { MemorySink } from '../../src/fetch/sink.ts';
-import { parseSiteConfig } from '../../src/fetch/site-config.ts';
+import { crawlSite } from '../../src/crawl/crawler.ts';
+import { MemorySink } from '../../src/crawl/sink.ts';
+import { parseSiteConfig } from '../../src/crawl/site-config.ts';
 import { tempData, testContext } from './helpers.ts';
 import { EXPECTED_REPORTS, html, li, send, startTestSite, textReport, type Handler, type TestSite } from './test-site.ts';
 

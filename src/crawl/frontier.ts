@@ -12,8 +12,8 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { DocKind, UrlState } from './archive.ts';
-import { writeFileAtomic } from './atomic-file.ts';
+import type { DocKind, UrlState } from '../archive/archive.ts';
+import { writeFileAtomic } from '../archive/atomic-file.ts';
 
 export interface FrontierItem {
   /** Request identity: the URL for GET, "POST <url> <body>" for POSTs. */

@@ -2,13 +2,13 @@
 // and archive are shared by every site crawled in it, so the global limit and
 // per-host delays hold across sites that share a host.
 import path from 'node:path';
-import { AddressGuard } from './address-guard.ts';
-import { Archive } from './archive.ts';
-import { Fetcher } from './fetcher.ts';
-import { PolitenessGate } from './politeness.ts';
-import { RobotsCache } from './robots.ts';
-import { trustedCas } from './tls-trust.ts';
-import { OriginMap, type OriginMapping } from './url-map.ts';
+import { AddressGuard } from '../fetch/address-guard.ts';
+import { Archive } from '../archive/archive.ts';
+import { Fetcher } from '../fetch/fetcher.ts';
+import { PolitenessGate } from '../fetch/politeness.ts';
+import { RobotsCache } from '../fetch/robots.ts';
+import { trustedCas } from '../fetch/tls-trust.ts';
+import { OriginMap, type OriginMapping } from '../fetch/url-map.ts';
 
 // HTTP headers are ASCII: the UA names the project and says what it collects, without Chinese.
 export const DEFAULT_USER_AGENT = 'nianbao/0.1 (+https://github.com/nianbao/nianbao; collects government information-disclosure annual reports for research)';
