@@ -7,12 +7,13 @@
 // several regions (a bare "朝阳区人民政府"), the URL's host or a region text
 // decides; failing that the result is `ambiguous` with every candidate listed,
 // never a silent pick.
-import kindsFile from './data/kinds.json' with { type: 'json' };
 import overridesFile from './data/overrides.json' with { type: 'json' };
 import { loadRegions, type Region, type RegionIndex } from './regions.ts';
+import { classifyKind, type KindGroup } from './kinds.ts';
+
+export { classifyKind, type KindGroup };
 
 export type AgencyLevel = 'national' | 'province' | 'city' | 'county' | 'township';
-export type KindGroup = 'government' | 'general_office' | 'department';
 
 export interface Agency {
   /** Stable id: `<region code>:<institution>` e.g. "640500:审计局"; "unresolved:<name>" without a region. */
@@ -30,23 +31,12 @@ export type AgencyResolution =
   | { status: 'ambiguous'; name: string; candidates: Agency[]; reason: string }
   | { status: 'unresolved'; agency: Agency; reason: string };
 
-interface KindRule {
-  kind: string;
-  group: KindGroup;
-  pattern: RegExp;
-}
-
 interface Override {
   region: string;
   level: AgencyLevel;
   kind: string;
 }
 
-const kindRules: KindRule[] = kindsFile.rules.map((r) => ({
-  kind: r.kind,
-  group: r.group as KindGroup,
-  pattern: new RegExp(r.pattern),
-}));
 const overrides = overridesFile.agencies as Record<string, Override>;
 const hostRegions = overridesFile.hosts as Record<string, string>;
 
@@ -57,11 +47,6 @@ export function normaliseName(name: string): string {
     .replace(/[\s\u3000]+/g, '')
     .replace(/^[（(【[]|[）)】\]]$/g, '')
     .trim();
-}
-
-export function classifyKind(institution: string): { kind: string; group: KindGroup } | null {
-  for (const rule of kindRules) if (rule.pattern.test(institution)) return { kind: rule.kind, group: rule.group };
-  return null;
 }
 
 /** Every chain of nested divisions that the name starts with, longest first. */
