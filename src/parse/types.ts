@@ -82,6 +82,11 @@ export interface CellValue {
   raw: string;
   unit: string | null;
   at: Provenance;
+  /**
+   * Not printed but computed by the parser: a 总计 printed blank while its row
+   * holds numbers gets the row's sum as `value`; `cell` and `raw` stay as printed.
+   */
+  derived?: true;
 }
 
 export interface MissingCell {
