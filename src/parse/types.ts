@@ -2,7 +2,7 @@
 // here is plain data (JSON-serialisable) so a parse can be stored, diffed
 // against a golden file and re-run offline from the raw archive.
 
-export type SourceFormat = 'html' | 'pdf' | 'docx' | 'doc' | 'wps' | 'text';
+export type SourceFormat = 'html' | 'pdf' | 'docx' | 'doc' | 'wps' | 'text' | 'ofd';
 export type Template = '2019' | '2021' | 'legacy' | 'unknown';
 export type CellKind = 'number' | 'blank' | 'dash' | 'text';
 
