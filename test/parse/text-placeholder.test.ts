@@ -29,7 +29,7 @@ describe('placeholder tables in text conversions', () => {
     const r = await parseText(variant);
     const want = Object.fromEntries(Object.entries(golden.values as Record<string, unknown>).filter(([k]) => k.startsWith('t3.')));
     expect(t3(r)).toEqual(want);
-    expect(r.warnings.some((w) => w.code === 'row_unmatched' && /without a label/.test(w.message))).toBe(true);
+    expect(r.warnings.some((w) => (w.code === 'row_unmatched' || w.code === 'row_placeholder') && /without a label/.test(w.message))).toBe(true);
     expect(r.warnings.some((w) => w.code === 'row_duplicate')).toBe(false);
   });
 
@@ -57,7 +57,37 @@ describe('placeholder tables in text conversions', () => {
     expect(v['t3.denied.state_secret.natural_person']).toEqual(['number', 2, '2']);
     expect(v['t3.partially_granted.natural_person']).toEqual(['number', 1, '1']);
     expect(r.values.filter((x) => x.cell === 'dash')).toEqual([]);
-    expect(r.warnings.filter((w) => w.code === 'row_unmatched')).toHaveLength(1);
+    expect(r.warnings.filter((w) => w.code === 'row_unmatched' || w.code === 'row_placeholder')).toHaveLength(1);
+  });
+
+  it('a placeholder never fills a free row of the format by position either', async () => {
+    // （二）部分公开 is free between the labelled rows around it, but "| - | - |" says nothing about it.
+    const text = [
+      ...head,
+      row('一、本年新收政府信息公开申请数量', 5),
+      row('二、上年结转政府信息公开申请数量', 1),
+      row('（一）予以公开', 3),
+      '',
+      '（二）部分公开',
+      '| - | - |',
+      '',
+      row('1.属于国家秘密', 2),
+    ].join('\n');
+    const r = await parseText(text);
+    expect(Object.keys(t3(r)).some((k) => k.startsWith('t3.partially_granted.'))).toBe(false);
+    expect(r.warnings.map((w) => w.code)).toContain('row_placeholder');
+  });
+
+  it('an unlabelled row of dashes with one cell per column is still placed, as a guess', async () => {
+    const text = [
+      ...head,
+      row('（一）予以公开', 3),
+      '| — | — | — | — | — | — | — |',
+      row('1.属于国家秘密', 2),
+    ].join('\n');
+    const r = await parseText(text);
+    expect(t3(r)['t3.partially_granted.total']).toEqual(['dash', null, '—']);
+    expect(r.warnings.some((w) => w.code === 'row_inferred' && /partially_granted/.test(w.message))).toBe(true);
   });
 
   it('an unlabelled row still takes the free row of the format between its labelled neighbours', async () => {

@@ -66,6 +66,15 @@ function matchRow(row: StreamRow, group: Group | null, otherSubrows: boolean): s
   return matchPhrases(row.key);
 }
 
+/**
+ * In a text conversion, an unlabelled row with no number whose cell count is
+ * not the format's ("| - | - |" under a header line) is an empty placeholder
+ * the converter printed for a table it could not read, not a row of dashes.
+ */
+function isPlaceholder(row: StreamRow): boolean {
+  return row.lossy && row.data.length !== T3_COLS.length && !row.data.some((d) => /\d/.test(d.text));
+}
+
 function describe(row: StreamRow): string {
   return row.labels.length ? `"${row.labels.join(' ')}"` : 'without a label';
 }
@@ -117,6 +126,10 @@ export function interpretTable3(stream: StreamRow[]): Table3Result {
     let id = ids[i];
     if (id === null) {
       if (!l.row.hasValue) return;
+      if (isPlaceholder(l.row)) {
+        warnings.push({ code: 'row_placeholder', message: `table 3 row without a label holds no number and not one cell per column (a converter's placeholder such as "| - | - |"); skipped`, at: l.row.at });
+        return;
+      }
       const next = positionalGuess(order, ids, i, last, taken, claimed);
       if (!next) {
         const why = claimed.size ? 'no row of the format is left between the labelled rows around it' : 'matches no row of the format';
