@@ -48,7 +48,7 @@ function insideLongerWord(s: Span, words: Span[]): boolean {
 
 /** The name after a leading division-like prefix ("沐阳县" of "沐阳县人民政府"), or null. */
 function afterDivisionPrefix(name: string): string | null {
-  const m = /^.+?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗)(?=.{2,}$)/.exec(name);
+  const m = /^.+?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗|街道|镇|乡|苏木)(?=.{2,}$)/.exec(name);
   return m ? name.slice(m[0].length) : null;
 }
 

@@ -19,6 +19,8 @@ describe('kind words are read as words', () => {
     ['自然资源和规划局', '自然资源'],
     ['卫生健康委员会', '卫生健康'],
     ['某某经济开发区管理委员会', '管委会'],
+    ['人民政府某某街道办事处', '人民政府'],
+    ['住房和城乡建设局', '住房城乡建设'],
   ])('%s → %s', (name, kind) => {
     expect(classifyKind(name)?.kind).toBe(kind);
   });

@@ -47,9 +47,9 @@ export async function extractOfd(bytes: Uint8Array): Promise<DocModel> {
     warnings.push({ code: 'ofd_glyph_transforms', message: `${glyphTransforms} text objects draw glyphs through CGTransform; their text is read from TextCode and may differ from what is shown` });
   }
   if (composites) warnings.push({ code: 'ofd_composites_ignored', message: `${composites} composite objects (reusable drawings) are not read` });
-  const { embeddedFonts, signatures, attachments, annotations } = doc.unread;
+  const { embeddedFonts, signatures, attachments, annotations, otherDocuments } = doc.unread;
   if (embeddedFonts) warnings.push({ code: 'ofd_fonts_ignored', message: `${embeddedFonts} embedded fonts are not read: text is taken from TextCode as Unicode` });
-  const parts = [signatures ? `${signatures} signatures (not verified)` : '', attachments ? 'attachments' : '', annotations ? 'annotations' : ''].filter(Boolean);
+  const parts = [signatures ? `${signatures} signatures (not verified)` : '', attachments ? 'attachments' : '', annotations ? 'annotations' : '', otherDocuments ? `${otherDocuments} further documents of the package (only the first is read)` : ''].filter(Boolean);
   if (parts.length) warnings.push({ code: 'ofd_parts_ignored', message: `not read: ${parts.join(', ')}` });
   const blocks = assemble(layouts, warnings);
   return { format: 'ofd', blocks, title: doc.title, meta: doc.meta, pages: doc.pages.length, warnings };

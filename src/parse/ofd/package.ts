@@ -22,7 +22,7 @@ export interface OfdDocument {
   meta: Record<string, string>;
   pages: OfdPage[];
   /** Names of resources and parts the extractor does not read, for warnings. */
-  unread: { embeddedFonts: number; signatures: number; attachments: number; annotations: number };
+  unread: { embeddedFonts: number; signatures: number; attachments: number; annotations: number; otherDocuments: number };
 }
 
 const A4 = [0, 0, 210, 297];
@@ -38,8 +38,12 @@ function joinPath(base: string, ref: string): string {
   return parts.join('/');
 }
 
+/** XML text read from one package, at most: a zip bomb is refused, not inflated into memory. */
+const MAX_XML_CHARS = 256 * 1024 * 1024;
+
 class Package {
   private readonly byLower = new Map<string, JSZip.JSZipObject>();
+  private chars = 0;
   constructor(zip: JSZip) {
     zip.forEach((path, file) => {
       if (!file.dir) this.byLower.set(path.replace(/^\/+/, '').toLowerCase(), file);
@@ -59,7 +63,10 @@ class Package {
   async xml(path: string): Promise<XmlEl | null> {
     const file = this.byLower.get(path.toLowerCase());
     if (!file) return null;
-    return parseXml(await file.async('string'));
+    const text = await file.async('string');
+    this.chars += text.length;
+    if (this.chars > MAX_XML_CHARS) throw new UnreadableDocumentError('too_large', `the OFD package's XML parts exceed ${MAX_XML_CHARS} characters`);
+    return parseXml(text);
   }
 }
 
@@ -115,6 +122,7 @@ export async function readPackage(bytes: Uint8Array): Promise<OfdDocument> {
       signatures: pkg.count(/(^|\/)signs?\/.*signature\.xml$/),
       attachments: child(doc, 'Attachments') ? 1 : 0,
       annotations: child(doc, 'Annotations') ? 1 : 0,
+      otherDocuments: childrenNamed(ofd, 'DocBody').length - 1,
     },
   };
 }
