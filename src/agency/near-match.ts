@@ -13,43 +13,43 @@ export interface NearCandidate {
 }
 
 const MIN_LENGTH = 3;
-const WILDCARD = '\u0000';
 
-/** Per index: printed name with one character (not the last) blanked → regions. Built on first use. */
-const wildcardIndexes = new WeakMap<RegionIndex, Map<string, Region[]>>();
+/**
+ * Per index: division names grouped by length and last character ("3县" →
+ * 沭阳县, 泗阳县 …). A near name keeps its length and its last character, so
+ * only its group is compared; grouping is one cheap pass, unlike an index of
+ * every one-character wildcard of every name.
+ */
+const groupIndexes = new WeakMap<RegionIndex, Map<string, string[]>>();
 
-function wildcardIndex(index: RegionIndex): Map<string, Region[]> {
-  let map = wildcardIndexes.get(index);
+function groups(index: RegionIndex): Map<string, string[]> {
+  let map = groupIndexes.get(index);
   if (map) return map;
   map = new Map();
-  for (const [name, regions] of index.byName) {
-    const chars = Array.from(name);
-    if (chars.length < MIN_LENGTH) continue;
-    for (let i = 0; i < chars.length - 1; i++) {
-      const key = [...chars.slice(0, i), WILDCARD, ...chars.slice(i + 1)].join('');
-      const list = map.get(key) ?? [];
-      for (const r of regions) if (!list.includes(r)) list.push(r);
-      map.set(key, list);
-    }
+  for (const name of index.byName.keys()) {
+    // UTF-16 length and last code unit: the query below keys the same way.
+    if (name.length < MIN_LENGTH) continue;
+    const key = `${name.length}${name[name.length - 1]}`;
+    const list = map.get(key);
+    if (list) list.push(name);
+    else map.set(key, [name]);
   }
-  wildcardIndexes.set(index, map);
+  groupIndexes.set(index, map);
   return map;
 }
 
-/** Per index: the last characters of division names (省, 市, 县, 镇 …), to skip the wildcard index for text that cannot end a division name. */
-const lastCharSets = new WeakMap<RegionIndex, Set<string>>();
-
-function lastChars(index: RegionIndex): Set<string> {
-  let set = lastCharSets.get(index);
-  if (!set) {
-    set = new Set();
-    for (const name of index.byName.keys()) set.add(name.slice(-1));
-    lastCharSets.set(index, set);
-  }
-  return set;
-}
-
 const CJK = /^[\u3400-\u9fff]$/u;
+
+/** Whether two names of equal length differ in exactly one CJK character. */
+function oneOff(a: string[], b: string[]): boolean {
+  let diff = -1;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    if (diff >= 0) return false;
+    diff = i;
+  }
+  return diff >= 0 && CJK.test(a[diff]);
+}
 
 /**
  * Divisions one substituted character away from a name starting at `pos`,
@@ -59,23 +59,18 @@ const CJK = /^[\u3400-\u9fff]$/u;
  * candidate only when exactly one is left.
  */
 export function nearDivisions(index: RegionIndex, name: string, pos: number, parent: Region | null, scope: string[] | null): NearCandidate[] {
+  const byGroup = groups(index);
   const chars = Array.from(name.slice(pos));
-  const ends = lastChars(index);
-  const lengths: number[] = [];
-  for (let len = Math.min(index.maxNameLength, chars.length); len >= MIN_LENGTH; len--) if (ends.has(chars[len - 1])) lengths.push(len);
-  // Most rests ("审计局", "人民政府") cannot end a division name: no index needed.
-  if (lengths.length === 0) return [];
-  const map = wildcardIndex(index);
   const found = new Map<string, NearCandidate>();
-  for (const len of lengths) {
+  for (let len = Math.min(index.maxNameLength, chars.length); len >= MIN_LENGTH; len--) {
     const piece = chars.slice(0, len);
-    if (index.byName.has(piece.join(''))) continue;
-    for (let i = 0; i < len - 1; i++) {
-      if (!CJK.test(piece[i])) continue;
-      const key = [...piece.slice(0, i), WILDCARD, ...piece.slice(i + 1)].join('');
-      for (const r of map.get(key) ?? []) {
+    const printed = piece.join('');
+    if (index.byName.has(printed)) continue;
+    for (const official of byGroup.get(`${printed.length}${printed[printed.length - 1]}`) ?? []) {
+      if (!oneOff(piece, Array.from(official))) continue;
+      for (const r of index.byName.get(official) ?? []) {
         if (parent ? r.code === parent.code || !index.isWithin(r.code, parent.code) : r.level === 'township') continue;
-        if (!found.has(r.code)) found.set(r.code, { region: r, printed: piece.join('') });
+        if (!found.has(r.code)) found.set(r.code, { region: r, printed });
       }
     }
   }
