@@ -13,7 +13,8 @@ import { runChecks } from './checks.ts';
 import { describeAgency } from './describe-agency.ts';
 import { deriveBlankTotals } from './derived-totals.ts';
 
-export const PARSER_VERSION = '1.0.0';
+// 1.1.0: derived row totals, labelled rows before positional guesses, near-match agency names, OFD.
+export const PARSER_VERSION = '1.1.0';
 
 const EVIDENCE_2021 = ['issued', 'repealed', 'in_force'];
 const EVIDENCE_2019 = ['new_made', 'new_published', 'total_published', 'previous_year', 'change', 'projects'];
