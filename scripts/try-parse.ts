@@ -8,7 +8,7 @@ console.log(JSON.stringify({ agency: r.agency, year: r.year, published: r.publis
 const m = new Map<string, string[]>();
 for (const v of r.values) {
   const k = `${v.table}.${v.row}`;
-  m.set(k, [...(m.get(k) ?? []), `${v.col}=${v.cell === 'number' ? v.value : `${v.cell}:${v.raw}${v.value !== null ? `(${v.value})` : ''}`}${v.unit ? v.unit : ''}`]);
+  m.set(k, [...(m.get(k) ?? []), `${v.col}=${v.cell === 'number' ? v.value : `${v.cell}:${v.raw}${v.value !== null ? `(${v.value})` : ''}`}${v.unit ? v.unit : ''}${v.derived ? '(derived)' : ''}`]);
 }
 for (const [k, v] of m) console.log(k.padEnd(36), v.join(' '));
 const missingRows = [...new Set(r.missing.map((x) => `${x.table}.${x.row}`))];

@@ -7,12 +7,14 @@
 // several regions (a bare "朝阳区人民政府"), the URL's host or a region text
 // decides; failing that the result is `ambiguous` with every candidate listed,
 // never a silent pick.
-import kindsFile from './data/kinds.json' with { type: 'json' };
 import overridesFile from './data/overrides.json' with { type: 'json' };
 import { loadRegions, type Region, type RegionIndex } from './regions.ts';
+import { classifyKind, type KindGroup } from './kinds.ts';
+import { nearDivisions, type NearCandidate } from './near-match.ts';
+
+export { classifyKind, type KindGroup };
 
 export type AgencyLevel = 'national' | 'province' | 'city' | 'county' | 'township';
-export type KindGroup = 'government' | 'general_office' | 'department';
 
 export interface Agency {
   /** Stable id: `<region code>:<institution>` e.g. "640500:审计局"; "unresolved:<name>" without a region. */
@@ -26,14 +28,21 @@ export interface Agency {
 }
 
 export type AgencyResolution =
-  | { status: 'resolved'; agency: Agency; via: 'name' | 'override' | 'url' | 'region_text' }
+  | { status: 'resolved'; agency: Agency; via: 'name' | 'override' | 'url' | 'region_text'; near?: NearMatch; nearTies?: string }
   | { status: 'ambiguous'; name: string; candidates: Agency[]; reason: string }
   | { status: 'unresolved'; agency: Agency; reason: string };
 
-interface KindRule {
-  kind: string;
-  group: KindGroup;
-  pattern: RegExp;
+/** A division name printed one character off, read as the registry's name (see near-match.ts). */
+export interface NearMatch {
+  printed: string;
+  official: string;
+  code: string;
+}
+
+interface Chain {
+  region: Region;
+  rest: string;
+  near?: NearCandidate;
 }
 
 interface Override {
@@ -42,11 +51,6 @@ interface Override {
   kind: string;
 }
 
-const kindRules: KindRule[] = kindsFile.rules.map((r) => ({
-  kind: r.kind,
-  group: r.group as KindGroup,
-  pattern: new RegExp(r.pattern),
-}));
 const overrides = overridesFile.agencies as Record<string, Override>;
 const hostRegions = overridesFile.hosts as Record<string, string>;
 
@@ -59,15 +63,14 @@ export function normaliseName(name: string): string {
     .trim();
 }
 
-export function classifyKind(institution: string): { kind: string; group: KindGroup } | null {
-  for (const rule of kindRules) if (rule.pattern.test(institution)) return { kind: rule.kind, group: rule.group };
-  return null;
-}
-
-/** Every chain of nested divisions that the name starts with, longest first. */
-function regionChains(index: RegionIndex, name: string): { region: Region; rest: string }[] {
-  const results: { region: Region; rest: string; depth: number }[] = [];
-  const walk = (pos: number, parent: Region | null, depth: number): void => {
+/**
+ * Every chain of nested divisions that the name starts with, longest first.
+ * With `near` set, a chain that cannot go on exactly may take one division
+ * printed one character off (at most one per chain), when exactly one fits.
+ */
+function regionChains(index: RegionIndex, name: string, near: { scope: string[] | null; ties: NearCandidate[][] } | null = null): Chain[] {
+  const results: (Chain & { depth: number })[] = [];
+  const walk = (pos: number, parent: Region | null, depth: number, nearUsed: NearCandidate | undefined): void => {
     let extended = false;
     for (let len = Math.min(index.maxNameLength, name.length - pos); len >= 2; len--) {
       const candidates = index.byName.get(name.slice(pos, pos + len));
@@ -76,15 +79,27 @@ function regionChains(index: RegionIndex, name: string): { region: Region; rest:
         if (parent && !index.isWithin(r.code, parent.code)) continue;
         if (parent && r.code === parent.code) continue;
         extended = true;
-        walk(pos + len, r, depth + 1);
+        walk(pos + len, r, depth + 1, nearUsed);
       }
     }
-    if (!extended && parent) results.push({ region: parent, rest: name.slice(pos), depth });
+    if (!extended && near && !nearUsed) {
+      const found = nearDivisions(index, name, pos, parent, near.scope);
+      if (found.length === 1) {
+        extended = true;
+        walk(pos + found[0].printed.length, found[0].region, depth + 1, found[0]);
+      } else if (found.length > 1) {
+        near.ties.push(found);
+      }
+    }
+    if (!extended && parent) results.push({ region: parent, rest: name.slice(pos), depth, near: nearUsed });
   };
-  walk(0, null, 0);
-  // Keep the chains that consumed the most text: "淮安市洪泽区" beats "淮安市" alone.
+  walk(0, null, 0, undefined);
+  // Keep the chains that consumed the most text: "淮安市洪泽区" beats "淮安市" alone;
+  // of those, names read as printed beat names read one character off.
   const best = Math.min(...results.map((r) => r.rest.length));
-  return results.filter((r) => r.rest.length === best);
+  const longest = results.filter((r) => r.rest.length === best);
+  const exact = longest.filter((r) => !r.near);
+  return exact.length ? exact : longest;
 }
 
 function levelOf(region: Region): AgencyLevel {
@@ -194,14 +209,17 @@ function resolveUncached(name: string, hints: { url?: string; regionText?: strin
       },
     };
   }
-  const chains = regionChains(index, name);
+  const hinted = hintRegions(index, hints);
+  const ties: NearCandidate[][] = [];
+  const chains = regionChains(index, name, { scope: hinted?.codes ?? null, ties });
+  // A name one character off several divisions is read as none of them; say which.
+  const nearTies = ties.length ? ties.map((t) => `"${t[0].printed}" is one character off ${t.map((c) => `${c.region.name} (${c.region.code})`).join(', ')}`).join('; ') : undefined;
   if (chains.length === 0) {
-    return { status: 'unresolved', agency: makeAgency(index, name, null, name), reason: 'no division name at the start of the publisher name' };
+    return { status: 'unresolved', agency: makeAgency(index, name, null, name), reason: `no division name at the start of the publisher name${nearTies ? ` (${nearTies})` : ''}` };
   }
   let picked = chains;
   let via: 'name' | 'url' | 'region_text' = 'name';
   if (chains.length > 1) {
-    const hinted = hintRegions(index, hints);
     if (hinted) {
       const fit = chains.filter((c) => hinted.codes.some((h) => index.isWithin(c.region.code, h) || index.isWithin(h, c.region.code)));
       if (fit.length > 0) {
@@ -218,8 +236,10 @@ function resolveUncached(name: string, hints: { url?: string; regionText?: strin
       reason: `name fits ${picked.length} regions: ${picked.map((c) => `${c.region.code} ${index.fullName(c.region.code)}`).join('; ')}`,
     };
   }
-  const { region, rest } = picked[0];
+  const { region, rest, near } = picked[0];
   // A bare division name ("上海市") used as a publisher means its government.
   const institution = rest || '人民政府';
-  return { status: 'resolved', agency: makeAgency(index, name, region, institution), via };
+  const agency = makeAgency(index, name, region, institution);
+  if (!near) return nearTies ? { status: 'resolved', agency, via, nearTies } : { status: 'resolved', agency, via };
+  return { status: 'resolved', agency, via, near: { printed: near.printed, official: near.region.name, code: near.region.code } };
 }

@@ -4,6 +4,8 @@ import type { ReportRecord } from '../parse/types.ts';
 function cell(r: ReportRecord, table: string, row: string, col: string): string {
   const v = r.values.find((x) => x.table === table && x.row === row && x.col === col);
   if (!v) return '–';
+  // A derived total was printed blank: its sum is shown as such, never as a printed figure.
+  if (v.derived) return `(blank; derived ${v.value})`;
   if (v.value !== null) return String(v.value);
   return v.cell === 'blank' ? '(blank)' : v.raw;
 }

@@ -18,7 +18,7 @@ export type { ReportRecord, ParseMeta } from './types.ts';
 /** Documents larger than this are refused before any parsing work. */
 export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 
-export function sniffFormat(bytes: Uint8Array, meta: ParseMeta = {}): SourceFormat | 'ofd' | 'unknown' {
+export function sniffFormat(bytes: Uint8Array, meta: ParseMeta = {}): SourceFormat | 'unknown' {
   const head = Buffer.from(bytes.subarray(0, 1024));
   const ascii = head.toString('latin1');
   // Some servers put junk before the header; readers accept it within the first KB.
@@ -60,6 +60,10 @@ async function extract(bytes: Uint8Array, format: SourceFormat, meta: ParseMeta)
     }
     case 'text':
       return extractText(bytes);
+    case 'ofd': {
+      const { extractOfd } = await import('./ofd/index.ts');
+      return extractOfd(bytes);
+    }
   }
 }
 
@@ -70,8 +74,8 @@ export async function parseDocument(bytes: Uint8Array, meta: ParseMeta = {}): Pr
     throw new UnreadableDocumentError('too_large', `${name}: ${bytes.length} bytes is over the ${MAX_DOCUMENT_BYTES}-byte limit`);
   }
   const format = sniffFormat(bytes, meta);
-  if (format === 'ofd' || format === 'unknown') {
-    throw new UnreadableDocumentError('unsupported_format', `${name}: ${format.toUpperCase()} files are not supported yet (convert to PDF or DOCX)`);
+  if (format === 'unknown') {
+    throw new UnreadableDocumentError('unsupported_format', `${name}: the file's format is not recognised`);
   }
   let doc: DocModel;
   try {

@@ -2,7 +2,7 @@
 // here is plain data (JSON-serialisable) so a parse can be stored, diffed
 // against a golden file and re-run offline from the raw archive.
 
-export type SourceFormat = 'html' | 'pdf' | 'docx' | 'doc' | 'wps' | 'text';
+export type SourceFormat = 'html' | 'pdf' | 'docx' | 'doc' | 'wps' | 'text' | 'ofd';
 export type Template = '2019' | '2021' | 'legacy' | 'unknown';
 export type CellKind = 'number' | 'blank' | 'dash' | 'text';
 
@@ -82,6 +82,11 @@ export interface CellValue {
   raw: string;
   unit: string | null;
   at: Provenance;
+  /**
+   * Not printed but computed by the parser: a 总计 printed blank while its row
+   * holds numbers gets the row's sum as `value`; `cell` and `raw` stay as printed.
+   */
+  derived?: true;
 }
 
 export interface MissingCell {

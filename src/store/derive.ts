@@ -1,7 +1,8 @@
 // Category totals of table 3 (denied, unable, not_processed, other) are not
 // printed in the national format: they are sums of their sub-rows. They are
 // computed here, once, for every consumer (store, query, export), and carry
-// `derived: true` so nobody mistakes them for printed figures.
+// `derived: true` so nobody mistakes them for printed figures. Row totals the
+// parser derived (a 总计 printed blank beside numbers) arrive with the flag set.
 import type { CellValue } from '../parse/types.ts';
 
 export interface StoredCell {
@@ -31,7 +32,8 @@ export function withDerivedTotals(values: CellValue[]): StoredCell[] {
     col: v.col,
     value: v.value,
     cell: v.cell,
-    derived: false,
+    // A row total the parser derived (a 总计 printed blank) keeps its flag.
+    derived: v.derived === true,
     raw: v.cell === 'number' ? null : v.raw,
   }));
   const printedRows = new Set(values.filter((v) => v.table === 't3').map((v) => v.row));

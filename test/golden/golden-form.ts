@@ -9,7 +9,8 @@ export interface GoldenRecord {
   year: number | null;
   template: string;
   published: string | null;
-  values: Record<string, [string, number | null, string]>;
+  /** [cell kind, value, raw], plus "derived" for a value the parser computed (never printed). */
+  values: Record<string, [string, number | null, string] | [string, number | null, string, 'derived']>;
   missing: string[];
   narrative: Record<string, [number, string[]]>;
   checks: Record<string, string>;
@@ -17,7 +18,7 @@ export interface GoldenRecord {
 
 export function goldenForm(r: ReportRecord): GoldenRecord {
   const values: GoldenRecord['values'] = {};
-  for (const v of r.values) values[`${v.table}.${v.row}.${v.col}`] = [v.cell, v.value, v.raw];
+  for (const v of r.values) values[`${v.table}.${v.row}.${v.col}`] = v.derived ? [v.cell, v.value, v.raw, 'derived'] : [v.cell, v.value, v.raw];
   const narrative: GoldenRecord['narrative'] = {};
   for (const n of r.narrative) narrative[n.metric] = [n.value, n.evidence.map((e) => e.clause)];
   const checks: GoldenRecord['checks'] = {};

@@ -3,6 +3,7 @@
 // document: values stay as printed. Blanks and dashes count as 0 here (that
 // is what they mean in practice) and every check that relied on one says so;
 // a missing cell or a text without a number makes the check not assessable.
+// A total the parser derived (derived-totals.ts) is read as the blank printed.
 import type { CellValue, CheckResult, NarrativeFigure } from '../types.ts';
 import { T3_COLS, T3_ROWS, T4_COLS, T4_ROWS, cellId } from '../schema.ts';
 
@@ -13,6 +14,7 @@ function lookupIn(values: CellValue[]): Lookup {
   return (id) => {
     const v = byId.get(id);
     if (!v) return { value: null, assumed: false };
+    // A derived total is checked as printed: the blank it is, not the sum it was given.
     if (v.cell === 'blank' || v.cell === 'dash') return { value: 0, assumed: true };
     return { value: v.value, assumed: false };
   };

@@ -11,8 +11,10 @@ import { interpretTable4 } from './table4.ts';
 import { readNarrative } from './narrative.ts';
 import { runChecks } from './checks.ts';
 import { describeAgency } from './describe-agency.ts';
+import { deriveBlankTotals } from './derived-totals.ts';
 
-export const PARSER_VERSION = '1.0.0';
+// 1.1.0: derived row totals, labelled rows before positional guesses, near-match agency names, OFD.
+export const PARSER_VERSION = '1.1.0';
 
 const EVIDENCE_2021 = ['issued', 'repealed', 'in_force'];
 const EVIDENCE_2019 = ['new_made', 'new_published', 'total_published', 'previous_year', 'change', 'projects'];
@@ -78,8 +80,8 @@ export function interpret(doc: DocModel, source: SourceInfo): ReportRecord {
     // canonical cells, so no value is reported rather than a guessed one.
     if (tableValues.length) warnings.push({ code: 'legacy_tables_ignored', message: 'a pre-2019 report: its statistics tables are not mapped onto the 2019/2021 cells' });
   } else {
-    values = tableValues;
     warnings.push(...t2.warnings, ...t3.warnings, ...t4.warnings);
+    values = deriveBlankTotals(tableValues, warnings);
     const have = new Set(values.map((v) => `${v.table}.${v.row}.${v.col}`));
     missing = templateCells(template, t3.otherSubrows ?? false).filter((c) => !have.has(`${c.table}.${c.row}.${c.col}`));
     if (missing.length && values.length) {

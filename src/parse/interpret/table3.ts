@@ -66,6 +66,36 @@ function matchRow(row: StreamRow, group: Group | null, otherSubrows: boolean): s
   return matchPhrases(row.key);
 }
 
+/**
+ * In a text conversion, an unlabelled row with no number whose cell count is
+ * not the format's ("| - | - |" under a header line) is an empty placeholder
+ * the converter printed for a table it could not read, not a row of dashes.
+ */
+function isPlaceholder(row: StreamRow): boolean {
+  return row.lossy && row.data.length !== T3_COLS.length && !row.data.some((d) => /\d/.test(d.text));
+}
+
+function describe(row: StreamRow): string {
+  return row.labels.length ? `"${row.labels.join(' ')}"` : 'without a label';
+}
+
+/**
+ * The row of the fixed order an unlabelled row stands for: the first one after
+ * the last placed row that is neither taken nor claimed by a labelled row, and
+ * that comes before the row of the next labelled row in the stream.
+ */
+function positionalGuess(order: string[], ids: (string | null)[], at: number, last: number, taken: Map<string, StreamRow>, claimed: Set<string>): string | undefined {
+  let bound = order.length;
+  for (let j = at + 1; j < ids.length; j++) {
+    const k = ids[j] === null ? -1 : order.indexOf(ids[j]!);
+    if (k > last) {
+      bound = k;
+      break;
+    }
+  }
+  return order.slice(last + 1, bound).find((candidate) => !taken.has(candidate) && !claimed.has(candidate));
+}
+
 export function interpretTable3(stream: StreamRow[]): Table3Result {
   const warnings: ParseWarning[] = [];
   // A row of blanks is a row when its label names it; without a label only printed values place a row.
@@ -83,33 +113,39 @@ export function interpretTable3(stream: StreamRow[]): Table3Result {
   }
   const otherSubrows = labelled.some((l) => l.id?.startsWith('other.')) || subrowHint;
   const order = rowOrder(otherSubrows);
-  // Second pass: rows without a readable label take the next row of the fixed order.
+  // Second pass: rows without a readable label take the next row of the fixed
+  // order — but only a row that no labelled row claims, and only one before
+  // the next labelled row: a labelled row always wins over a positional guess
+  // (a converter's empty placeholder table printed before the real rows must
+  // not displace them).
+  const ids = labelled.map((l) => (l.id === 'other' && otherSubrows ? null : l.id));
+  const claimed = new Set(ids.filter((id): id is string => id !== null));
   const taken = new Map<string, StreamRow>();
   let last = -1;
-  for (const l of labelled) {
-    let id = l.id;
-    if (id === 'other' && otherSubrows) id = null;
+  labelled.forEach((l, i) => {
+    let id = ids[i];
     if (id === null) {
-      const next = order.slice(last + 1).find((candidate) => !taken.has(candidate));
-      if (!l.row.hasValue) continue;
+      if (!l.row.hasValue) return;
+      if (isPlaceholder(l.row)) {
+        warnings.push({ code: 'row_placeholder', message: `table 3 row without a label holds no number and not one cell per column (a converter's placeholder such as "| - | - |"); skipped`, at: l.row.at });
+        return;
+      }
+      const next = positionalGuess(order, ids, i, last, taken, claimed);
       if (!next) {
-        warnings.push({ code: 'row_unmatched', message: `table 3 row "${l.row.labels.join(' ')}" matches no row of the format; skipped`, at: l.row.at });
-        continue;
+        const why = claimed.size ? 'no row of the format is left between the labelled rows around it' : 'matches no row of the format';
+        warnings.push({ code: 'row_unmatched', message: `table 3 row ${describe(l.row)}: ${why}; skipped`, at: l.row.at });
+        return;
       }
       id = next;
-      warnings.push({
-        code: 'row_inferred',
-        message: `table 3 row ${l.row.labels.length ? `"${l.row.labels.join(' ')}"` : 'without a label'} placed as ${id} by the format's row order`,
-        at: l.row.at,
-      });
+      warnings.push({ code: 'row_inferred', message: `table 3 row ${describe(l.row)} placed as ${id} by the format's row order`, at: l.row.at });
     }
     if (taken.has(id)) {
       warnings.push({ code: 'row_duplicate', message: `table 3 row ${id} printed twice; the first is kept`, at: l.row.at });
-      continue;
+      return;
     }
     taken.set(id, l.row);
     last = Math.max(last, order.indexOf(id));
-  }
+  });
   const values: CellValue[] = [];
   for (const [id, row] of taken) {
     const fitted = fitData(row.data, T3_COLS.length, row.lossy);
