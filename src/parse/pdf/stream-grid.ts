@@ -1,0 +1,296 @@
+// Builds the grid of a table printed without ruling lines from the chunks of
+// its lines (see stream-regions.ts), as a TableFragment like the ruled path's
+// so that page joining and grid expansion (table-grid.ts) and the interpreter
+// work unchanged.
+//
+//  - Columns: value columns are bands where value chunks of different rows
+//    overlap horizontally (whatever their alignment: right, centre or left);
+//    a header word over no value (a column left blank in every row) adds its
+//    own band; a header word over several bands spans them. Label columns are
+//    where label items start.
+//  - Rows: label items are label chunks joined downwards while they overlap
+//    the chunk above, sit within a wrapped line's distance and do not start
+//    with a new item's numbering ("1." "（二）"). An item with a finer label
+//    beside it is a group label ("（三）不予公开", vertical "三、本年度办理结果");
+//    the others are rows. A line of values belongs to the row whose label lines
+//    it is printed beside (numbers are often centred on a wrapped label), and
+//    a row without values keeps its label (a row of blank cells).
+import { joinLines } from './lines.js';
+import { rowNamed, type Chunk, type StreamLine } from './stream-regions.ts';
+import type { CellRect, TableFragment } from './table-detect.js';
+
+export interface Band { x: number; right: number }
+
+/** Column structure of a stream table, carried to its continuation on the next page. */
+export interface StreamLayout {
+  labelStarts: number[];
+  bands: Band[];
+  xs: number[];
+}
+
+/** A label chunk; `lead` when it is the last label of its line, the one its values belong to. */
+type LabelChunk = Chunk & { lead: boolean };
+
+interface Item { chunks: LabelChunk[]; x: number; right: number; top: number; bottom: number; first: number; last: number; fs: number; col: number; group: boolean }
+
+/** A label that opens a new row: list numbering at its start. */
+const NUMBERING = /^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.．]|\d{1,2}\s*[.、．](?!\d))/;
+/** Wrapped lines of one cell are at most this far apart (ems; small table fonts keep a wide leading). */
+const WRAP_STEP = 2.5;
+
+/** A line with words over the value columns and no values: part of a header. */
+export function isHeaderLine(l: StreamLine, valueLeft: number): boolean {
+  return !l.hasValues && l.chunks.some((c) => c.right > valueLeft + 0.5 * c.fs);
+}
+
+const overlaps = (a: { x: number; right: number }, b: { x: number; right: number }, tol = 0) => a.x < b.right + tol && b.x < a.right + tol;
+
+/** Bands where the given chunks overlap horizontally. */
+export function clusterBands(chunks: readonly { x: number; right: number }[]): Band[] {
+  const sorted = [...chunks].sort((p, q) => p.x - q.x);
+  const out: Band[] = [];
+  for (const c of sorted) {
+    const last = out[out.length - 1];
+    if (last && c.x < last.right + 1) last.right = Math.max(last.right, c.right);
+    else out.push({ x: c.x, right: c.right });
+  }
+  return out;
+}
+
+function layoutFor(labelStarts: number[], bands: Band[]): StreamLayout {
+  const xs = [...labelStarts];
+  for (let i = 0; i < bands.length; i++) {
+    const prevRight = i === 0 ? -Infinity : bands[i - 1].right;
+    const edge = i === 0 ? bands[0].x - 1 : (prevRight + bands[i].x) / 2;
+    xs.push(i === 0 && xs.length ? Math.max(edge, xs[xs.length - 1] + 4) : edge);
+  }
+  xs.push(bands[bands.length - 1].right + 1);
+  return { labelStarts, bands, xs };
+}
+
+function bandIndex(bands: readonly Band[], c: { x: number; right: number }): number {
+  let best = -1, bestOverlap = 0, bestDist = Infinity, nearest = 0;
+  bands.forEach((b, i) => {
+    const o = Math.min(b.right, c.right) - Math.max(b.x, c.x);
+    if (o > bestOverlap) { bestOverlap = o; best = i; }
+    const d = Math.abs((b.x + b.right) / 2 - (c.x + c.right) / 2);
+    if (d < bestDist) { bestDist = d; nearest = i; }
+  });
+  return best >= 0 ? best : nearest;
+}
+
+function newItem(chunks: LabelChunk[]): Item {
+  const first = chunks[0], last = chunks[chunks.length - 1];
+  return {
+    chunks,
+    x: Math.min(...chunks.map((c) => c.x)),
+    right: Math.max(...chunks.map((c) => c.right)),
+    top: first.base - 0.8 * first.fs,
+    bottom: last.base + 0.2 * last.fs,
+    first: first.base,
+    last: last.base,
+    fs: Math.max(...chunks.map((c) => c.fs)),
+    col: 0,
+    group: false,
+  };
+}
+
+/**
+ * Vertical text (one glyph a line, "三、本年度办理结果" in a tall merged cell):
+ * three or more one- or two-character chunks stacked at one x with even steps.
+ */
+function takeVerticalStacks(chunks: LabelChunk[]): { rest: LabelChunk[]; stacks: LabelChunk[][] } {
+  const short = chunks.filter((c) => Array.from(c.text).length <= 2).sort((p, q) => p.x - q.x || p.base - q.base);
+  const stacks: LabelChunk[][] = [];
+  const taken = new Set<LabelChunk>();
+  for (const seed of short) {
+    if (taken.has(seed)) continue;
+    const col = short.filter((c) => !taken.has(c) && Math.abs(c.x - seed.x) <= 0.3 * seed.fs).sort((p, q) => p.base - q.base);
+    let run: LabelChunk[] = [];
+    const close = () => {
+      if (run.length >= 3) {
+        stacks.push(run);
+        run.forEach((c) => taken.add(c));
+      }
+      run = [];
+    };
+    for (const c of col) {
+      const prev = run[run.length - 1];
+      const step = prev ? c.base - prev.base : 0;
+      // Consecutive glyphs, with nothing else of the column between them.
+      const between = prev && chunks.some((o) => o !== c && o !== prev && overlaps(o, c) && o.base > prev.base + 0.1 && o.base < c.base - 0.1);
+      if (prev && (step > 2.5 * c.fs || step < 0.8 * c.fs || between)) close();
+      run.push(c);
+    }
+    close();
+  }
+  return { rest: chunks.filter((c) => !taken.has(c)), stacks };
+}
+
+function buildItems(chunks: LabelChunk[], valueLineBases: Set<number>): Item[] {
+  const { rest, stacks } = takeVerticalStacks(chunks);
+  const flow: Item[] = [];
+  for (const c of [...rest].sort((p, q) => p.base - q.base || p.x - q.x)) {
+    const open = flow.find((it) => {
+      const last = it.chunks[it.chunks.length - 1];
+      const step = c.base - last.base;
+      if (step <= 0.3 * c.fs || step > WRAP_STEP * Math.max(c.fs, last.fs)) return false;
+      if (!overlaps(c, last)) return false;
+      if (NUMBERING.test(c.text)) return false;
+      // Two lines that each carry their own values, or name different rows, are two rows.
+      if (c.lead && valueLineBases.has(c.base) && it.chunks.some((k) => k.lead && valueLineBases.has(k.base))) return false;
+      const named = rowNamed(c.text), before = rowNamed(it.chunks.map((k) => k.text).join(''));
+      return !(named && before && named !== before);
+    });
+    if (open) Object.assign(open, newItem([...open.chunks, c]));
+    else flow.push(newItem([c]));
+  }
+  return [...stacks.map(newItem), ...flow];
+}
+
+const itemText = (it: Item) => joinLines(it.chunks.map((c) => c.text));
+
+interface Row { items: Item[]; values: Chunk[]; base: number }
+
+export interface BuiltBlock { fragment: TableFragment; layout: StreamLayout }
+
+/**
+ * One header-and-rows block of a region as a table fragment. `prev` is the
+ * layout of the table this block continues (previous page), if any.
+ */
+export function buildBlock(lines: StreamLine[], valueLeft: number, page: number, prev: StreamLayout | null): BuiltBlock | null {
+  const firstData = lines.findIndex((l) => l.hasValues);
+  if (firstData < 0) return null;
+  // The header zone: every line down to the last one with words over the value columns.
+  let headerEnd = 0;
+  for (let i = 0; i < firstData; i++) if (isHeaderLine(lines[i], valueLeft)) headerEnd = i + 1;
+  const header = lines.slice(0, headerEnd), data = lines.slice(headerEnd);
+  const inValueZone = (c: Chunk) => (c.x + c.right) / 2 >= valueLeft - 0.5 * c.fs;
+  const valueChunks = data.flatMap((l) => l.chunks.filter((c) => inValueZone(c) && (l.hasValues || c.value)));
+  if (valueChunks.length === 0) return null;
+
+  // Value columns; then, from the lowest header line up, header words over no value yet.
+  let bands = clusterBands(valueChunks);
+  const titles = header.filter((l, i) => l.chunks.length === 1 && i + 1 < header.length);
+  for (const l of [...header].reverse()) {
+    if (titles.includes(l)) continue;
+    // Each column has one header word a line: words of one line that fall to
+    // the same band (all but the nearest) head columns no value marks.
+    const claims = new Map<number, { c: Chunk; d: number }[]>();
+    for (const c of l.chunks.filter(inValueZone)) {
+      if (bands.filter((b) => overlaps(b, c)).length > 1) continue;
+      const i = bandIndex(bands, c);
+      const d = Math.max(0, bands[i].x - c.right, c.x - bands[i].right);
+      (claims.get(i) ?? claims.set(i, []).get(i)!).push({ c, d });
+    }
+    const fresh: Chunk[] = [];
+    // Words over the band itself are one header cell's words ("总" "计").
+    for (const list of claims.values()) fresh.push(...list.sort((p, q) => p.d - q.d).slice(1).filter((x) => x.d > 0).map((x) => x.c));
+    bands = [...bands, ...clusterBands(fresh)].sort((p, q) => p.x - q.x);
+  }
+  let layout: StreamLayout | null = null;
+  if (prev && header.length === 0 && bands.every((b) => prev.bands.filter((p) => overlaps(p, b, 2)).length === 1)) layout = prev;
+
+  // Label items, their columns, groups and rows.
+  const labelChunks = data.flatMap((l) => {
+    const own = l.chunks.filter((c) => !inValueZone(c) && !(l.hasValues && c.value && c.x >= valueLeft - c.fs));
+    // Chunks of a line share its baseline (a vertical glyph or a smaller font sits a little off it).
+    return own.map((c, i) => ({ ...c, base: l.line.base, lead: i === own.length - 1 }));
+  });
+  const lineBases = new Set<number>();
+  for (const l of data) if (l.hasValues) lineBases.add(l.line.base);
+  const items = buildItems(
+    labelChunks,
+    lineBases,
+  );
+  if (!layout) {
+    const starts: number[] = [];
+    const fss = items.map((it) => it.fs).sort((a, b) => a - b);
+    const tol = 0.8 * (fss[fss.length >> 1] ?? 10);
+    for (const x of items.map((it) => it.x).sort((a, b) => a - b)) {
+      if (starts.length === 0 || x - starts[starts.length - 1] > tol) starts.push(x);
+    }
+    const headerLabels = header.flatMap((l) => l.chunks.filter((c) => !inValueZone(c)));
+    if (starts.length === 0 && headerLabels.length) starts.push(Math.min(...headerLabels.map((c) => c.x)));
+    layout = layoutFor(starts.filter((s) => s < bands[0].x - 4), bands);
+  }
+  const L = layout;
+  for (const it of items) {
+    let col = 0;
+    L.labelStarts.forEach((s, i) => { if (it.x >= s - 0.6 * it.fs) col = i; });
+    it.col = col;
+  }
+  const vOverlap = (a: Item, b: Item) => a.top < b.bottom && b.top < a.bottom;
+  for (const it of items) it.group = items.some((o) => o !== it && o.col > it.col && o.x > it.x + 0.5 * it.fs && vOverlap(it, o));
+  const rows: Row[] = items.filter((it) => !it.group).sort((a, b) => a.first - b.first).map((it) => ({ items: [it], values: [], base: it.first }));
+  const dist = (row: Row, base: number) => Math.max(0, row.items[0].first - base, base - row.items[0].last);
+  for (const l of data) {
+    if (!l.hasValues && !l.chunks.some(inValueZone)) continue;
+    const vals = l.chunks.filter(inValueZone);
+    const b = l.line.base;
+    let best: Row | null = null;
+    for (const r of rows) if (r.items.length && dist(r, b) <= 1.2 * l.line.fs && (!best || dist(r, b) < dist(best, b))) best = r;
+    if (best && best.values.length === 0) { best.values = vals; best.base = b; } else rows.push({ items: [], values: vals, base: b });
+  }
+  for (const g of items.filter((it) => it.group)) {
+    const labelled = rows.filter((r) => r.items.length);
+    const target = labelled.find((r) => r.items[0].first >= g.top - 0.5 * g.fs && r.items[0].first <= g.bottom + 0.5 * g.fs)
+      ?? labelled.sort((p, q) => Math.abs(p.base - g.first) - Math.abs(q.base - g.first))[0];
+    if (target) target.items.push(g);
+  }
+  rows.sort((p, q) => p.base - q.base);
+
+  // The fragment: header rows, then one row per table row.
+  const top = Math.min(...lines.map((l) => l.line.base - l.line.fs));
+  const bottom = Math.max(...lines.map((l) => l.line.base + 0.3 * l.line.fs));
+  const nLabel = L.labelStarts.length, xs = L.xs;
+  const grid: { text: string; c0: number; c1: number }[][] = [];
+  for (const t of titles) grid.push([{ text: t.chunks[0].text, c0: 0, c1: xs.length - 1 }]);
+  if (header.length > titles.length) {
+    const leaf: string[][] = L.bands.map(() => []);
+    const labelText: string[] = [];
+    for (const l of header) {
+      if (titles.includes(l)) continue;
+      const spanning: { text: string; c0: number; c1: number }[] = [];
+      for (const c of l.chunks) {
+        if (!inValueZone(c)) { labelText.push(c.text); continue; }
+        const hit = L.bands.map((b, i) => (overlaps(b, c) ? i : -1)).filter((i) => i >= 0);
+        if (hit.length > 1) spanning.push({ text: c.text, c0: nLabel + hit[0], c1: nLabel + hit[hit.length - 1] + 1 });
+        else leaf[hit.length ? hit[0] : bandIndex(L.bands, c)].push(c.text);
+      }
+      if (spanning.length) grid.push(spanning);
+    }
+    const row = nLabel ? [{ text: joinLines(labelText), c0: 0, c1: nLabel }] : [];
+    leaf.forEach((texts, i) => row.push({ text: joinLines(texts), c0: nLabel + i, c1: nLabel + i + 1 }));
+    grid.push(row);
+  }
+  for (const r of rows) {
+    const cells: { text: string; c0: number; c1: number }[] = [];
+    const byCol = new Map<number, string[]>();
+    for (const it of r.items.sort((a, b) => a.col - b.col)) byCol.set(it.col, [...(byCol.get(it.col) ?? []), itemText(it)]);
+    // The row's own label reaches to the value columns, as a merged cell does in a ruled table.
+    const leafCol = r.items.length ? Math.max(...r.items.filter((it) => !it.group).map((it) => it.col), -1) : -1;
+    for (let c = 0; c < nLabel; c++) {
+      const c1 = c === leafCol ? nLabel : c + 1;
+      cells.push({ text: joinLines(byCol.get(c) ?? []), c0: c, c1 });
+      c = c1 - 1;
+    }
+    const vals: string[][] = L.bands.map(() => []);
+    for (const v of r.values.sort((a, b) => a.x - b.x)) vals[bandIndex(L.bands, v)].push(v.text);
+    vals.forEach((t, i) => cells.push({ text: t.join(' '), c0: nLabel + i, c1: nLabel + i + 1 }));
+    grid.push(cells);
+  }
+  const step = (bottom - top) / Math.max(1, grid.length);
+  const cells: CellRect[] = [];
+  grid.forEach((row, r) => {
+    const y0 = top + r * step, y1 = top + (r + 1) * step;
+    const filled = new Set<number>();
+    for (const c of row) {
+      cells.push({ x0: xs[c.c0], x1: xs[c.c1], y0, y1, text: c.text, page });
+      for (let k = c.c0; k < c.c1; k++) filled.add(k);
+    }
+    for (let k = 0; k < xs.length - 1; k++) if (!filled.has(k)) cells.push({ x0: xs[k], x1: xs[k + 1], y0, y1, text: '', page });
+  });
+  const fragment: TableFragment = { page, left: xs[0], right: xs[xs.length - 1], top, bottom, cells, xs, irregularCells: 0 };
+  return { fragment, layout: L };
+}
