@@ -16,7 +16,7 @@
 //    it is printed beside (numbers are often centred on a wrapped label), and
 //    a row without values keeps its label (a row of blank cells).
 import { joinLines } from './lines.js';
-import { rowNamed, type Chunk, type StreamLine } from './stream-regions.ts';
+import { rowNamed, splitAtGaps, type Chunk, type StreamLine } from './stream-regions.ts';
 import type { CellRect, TableFragment } from './table-detect.js';
 
 export interface Band { x: number; right: number }
@@ -169,15 +169,23 @@ export function buildBlock(lines: StreamLine[], valueLeft: number, page: number,
   const valueChunks = data.flatMap((l) => l.chunks.filter((c) => inValueZone(c) && (l.hasValues || c.value)));
   if (valueChunks.length === 0) return null;
 
+  // Header words may start right of every row label yet left of the numbers (right-aligned numbers).
+  const labelRight = Math.max(...data.flatMap((l) => l.chunks.filter((c) => !inValueZone(c)).map((c) => c.right)));
+  const inHeaderValues = (c: Chunk) => inValueZone(c) || (labelRight > -Infinity && c.x >= labelRight + 0.5 * c.fs);
+
   // Value columns; then, from the lowest header line up, header words over no value yet.
   let bands = clusterBands(valueChunks);
-  const titles = header.filter((l, i) => l.chunks.length === 1 && i + 1 < header.length);
+  // Words of neighbouring header cells set close together read as one chunk: cut it where it spans columns.
+  const hdr = new Map<StreamLine, Chunk[]>(header.map((l) => [l, l.chunks.flatMap((c) =>
+    inHeaderValues(c) && bands.filter((b) => overlaps(b, c)).length > 1 ? splitAtGaps(c) : [c])]));
+  const titles = header.filter((l, i) => hdr.get(l)!.length === 1 && i + 1 < header.length);
+
   for (const l of [...header].reverse()) {
     if (titles.includes(l)) continue;
     // Each column has one header word a line: words of one line that fall to
     // the same band (all but the nearest) head columns no value marks.
     const claims = new Map<number, { c: Chunk; d: number }[]>();
-    for (const c of l.chunks.filter(inValueZone)) {
+    for (const c of hdr.get(l)!.filter(inHeaderValues)) {
       if (bands.filter((b) => overlaps(b, c)).length > 1) continue;
       const i = bandIndex(bands, c);
       const d = Math.max(0, bands[i].x - c.right, c.x - bands[i].right);
@@ -210,7 +218,7 @@ export function buildBlock(lines: StreamLine[], valueLeft: number, page: number,
     for (const x of items.map((it) => it.x).sort((a, b) => a - b)) {
       if (starts.length === 0 || x - starts[starts.length - 1] > tol) starts.push(x);
     }
-    const headerLabels = header.flatMap((l) => l.chunks.filter((c) => !inValueZone(c)));
+    const headerLabels = header.flatMap((l) => hdr.get(l)!.filter((c) => !inHeaderValues(c)));
     if (starts.length === 0 && headerLabels.length) starts.push(Math.min(...headerLabels.map((c) => c.x)));
     layout = layoutFor(starts.filter((s) => s < bands[0].x - 4), bands);
   }
@@ -245,15 +253,15 @@ export function buildBlock(lines: StreamLine[], valueLeft: number, page: number,
   const bottom = Math.max(...lines.map((l) => l.line.base + 0.3 * l.line.fs));
   const nLabel = L.labelStarts.length, xs = L.xs;
   const grid: { text: string; c0: number; c1: number }[][] = [];
-  for (const t of titles) grid.push([{ text: t.chunks[0].text, c0: 0, c1: xs.length - 1 }]);
+  for (const t of titles) grid.push([{ text: hdr.get(t)![0].text, c0: 0, c1: xs.length - 1 }]);
   if (header.length > titles.length) {
     const leaf: string[][] = L.bands.map(() => []);
     const labelText: string[] = [];
     for (const l of header) {
       if (titles.includes(l)) continue;
       const spanning: { text: string; c0: number; c1: number }[] = [];
-      for (const c of l.chunks) {
-        if (!inValueZone(c)) { labelText.push(c.text); continue; }
+      for (const c of hdr.get(l)!) {
+        if (!inHeaderValues(c)) { labelText.push(c.text); continue; }
         const hit = L.bands.map((b, i) => (overlaps(b, c) ? i : -1)).filter((i) => i >= 0);
         if (hit.length > 1) spanning.push({ text: c.text, c0: nLabel + hit[0], c1: nLabel + hit[hit.length - 1] + 1 });
         else leaf[hit.length ? hit[0] : bandIndex(L.bands, c)].push(c.text);

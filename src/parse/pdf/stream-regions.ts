@@ -62,21 +62,40 @@ function splits(prev: TextRun, r: TextRun): boolean {
   return !(hasCjk(prev.text) && hasCjk(r.text) && !/^\s*[（(\d]/.test(r.text));
 }
 
+export function makeChunk(runs: TextRun[]): Chunk {
+  return {
+    text: joinRuns(runs).replace(/\t/g, ' '),
+    x: Math.min(...runs.map((r) => r.x)),
+    right: Math.max(...runs.map((r) => r.right)),
+    base: runs.reduce((s, r) => s + r.base, 0) / runs.length,
+    fs: Math.max(...runs.map((r) => r.fs)),
+    runs,
+    value: false,
+  };
+}
+
+/** A chunk cut at every visible gap between its runs (header words of narrow columns set close together). */
+export function splitAtGaps(c: Chunk): Chunk[] {
+  const out: Chunk[] = [];
+  let cur: TextRun[] = [];
+  for (const r of [...c.runs].sort((p, q) => p.x - q.x)) {
+    const prev = cur[cur.length - 1];
+    if (prev && r.x - prev.right > CHUNK_GAP * Math.min(prev.fs, r.fs)) {
+      out.push(makeChunk(cur));
+      cur = [];
+    }
+    cur.push(r);
+  }
+  if (cur.length) out.push(makeChunk(cur));
+  return out;
+}
+
 export function chunkLine(line: Line): Chunk[] {
   const chunks: Chunk[] = [];
   let cur: TextRun[] = [];
   const flush = () => {
     if (cur.length === 0) return;
-    const text = joinRuns(cur).replace(/\t/g, ' ');
-    chunks.push({
-      text,
-      x: Math.min(...cur.map((r) => r.x)),
-      right: Math.max(...cur.map((r) => r.right)),
-      base: cur.reduce((s, r) => s + r.base, 0) / cur.length,
-      fs: Math.max(...cur.map((r) => r.fs)),
-      runs: cur,
-      value: false,
-    });
+    chunks.push(makeChunk(cur));
     cur = [];
   };
   for (const r of line.runs) {
