@@ -211,6 +211,8 @@ export function buildBlock(lines: StreamLine[], valueLeft: number, page: number,
     labelChunks,
     lineBases,
   );
+  // A continuation with row labels cannot take the columns of a table that had none.
+  if (layout && layout.labelStarts.length === 0 && items.length > 0) layout = null;
   if (!layout) {
     const starts: number[] = [];
     const fss = items.map((it) => it.fs).sort((a, b) => a - b);

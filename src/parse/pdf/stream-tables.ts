@@ -42,6 +42,17 @@ function splitBlocks(lines: StreamLine[], valueLeft: number): StreamLine[][] {
 export function addStreamTables(pages: PageLayout[], warnings: ParseWarning[]): PageLayout[] {
   let carried: { layout: StreamLayout; page: number } | null = null;
   return pages.map((p) => {
+    try {
+      return streamPage(p);
+    } catch (err) {
+      // A layout the strategy cannot handle keeps its text lines; the document still parses.
+      carried = null;
+      warnings.push({ code: 'table_from_text_positions_failed', message: `page ${p.page}: tables without ruling lines not rebuilt (${(err as Error)?.message ?? err}); kept as text lines`, at: { page: p.page } });
+      return p;
+    }
+  });
+
+  function streamPage(p: PageLayout): PageLayout {
     const skip = (l: Line) => isFurniture(l, p.height);
     const regions = findRegions(p.lines, skip);
     if (regions.length === 0) {
@@ -50,6 +61,8 @@ export function addStreamTables(pages: PageLayout[], warnings: ParseWarning[]): 
     }
     const used = new Set<Line>();
     const tables: TableFragment[] = [];
+    // Pushed once the whole page is built, so a page that fails leaves no trace but its own warning.
+    const found: ParseWarning[] = [];
     const contentLines = p.lines.filter((l) => !skip(l)).sort((a, b) => a.base - b.base);
     regions.forEach((region, ri) => {
       const valueLeft = Math.min(...region.lines.flatMap((l) => (l.hasValues ? l.chunks.filter((c) => c.value).map((c) => c.x) : [])));
@@ -71,7 +84,7 @@ export function addStreamTables(pages: PageLayout[], warnings: ParseWarning[]): 
         blocks++;
       }
       if (blocks) {
-        warnings.push({
+        found.push({
           code: 'table_from_text_positions',
           message: `page ${p.page}: ${blocks === 1 ? 'a table' : `${blocks} tables`} without ruling lines rebuilt from text positions (${shape.size} rows, up to ${cols} columns); columns from the alignment of values and header words, rows from baselines and labels`,
           at: { page: p.page },
@@ -82,9 +95,10 @@ export function addStreamTables(pages: PageLayout[], warnings: ParseWarning[]): 
     });
     if (tables.length === 0) return p;
     const lines = p.lines.filter((l) => !used.has(l));
+    warnings.push(...found);
     refreshRulingWarning(warnings, p.page, lines);
     return { ...p, lines, tables: [...p.tables, ...tables].sort((a, b) => a.top - b.top) };
-  });
+  }
 }
 
 /** The page's "lines with column gaps kept as text" warning, recounted without the rebuilt tables' lines. */
