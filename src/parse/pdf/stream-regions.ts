@@ -26,6 +26,8 @@ export interface Chunk {
   value: boolean;
 }
 
+export const overlaps = (a: { x: number; right: number }, b: { x: number; right: number }, tol = 0) => a.x < b.right + tol && b.x < a.right + tol;
+
 export interface StreamLine {
   line: Line;
   chunks: Chunk[];
