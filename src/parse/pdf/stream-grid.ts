@@ -93,7 +93,12 @@ export function buildBlock(lines: StreamLine[], valueLeft: number, page: number,
   // Words of neighbouring header cells set close together read as one chunk: cut it where it spans columns.
   const hdr = new Map<StreamLine, Chunk[]>(header.map((l) => [l, l.chunks.flatMap((c) =>
     inHeaderValues(c) && bands.filter((b) => overlaps(b, c)).length > 1 ? splitAtGaps(c) : [c])]));
-  const titles = header.filter((l, i) => hdr.get(l)!.length === 1 && i + 1 < header.length);
+  // Title lines: the header's first lines when they hold one word each ("第二十条第（一）项", "申请人情况").
+  const titles: StreamLine[] = [];
+  for (const l of header.slice(0, -1)) {
+    if (hdr.get(l)!.length !== 1) break;
+    titles.push(l);
+  }
 
   for (const l of [...header].reverse()) {
     if (titles.includes(l)) continue;

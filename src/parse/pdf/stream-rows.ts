@@ -57,9 +57,10 @@ function takeVerticalStacks(chunks: LabelChunk[]): { rest: LabelChunk[]; stacks:
     for (const c of col) {
       const prev = run[run.length - 1];
       const step = prev ? c.base - prev.base : 0;
-      // Consecutive glyphs, with nothing else of the column between them.
+      // Consecutive glyphs, with nothing else of the column between them (steps are
+      // uneven: a glyph takes the baseline of the row line it shares).
       const between = prev && chunks.some((o) => o !== c && o !== prev && overlaps(o, c) && o.base > prev.base + 0.1 && o.base < c.base - 0.1);
-      if (prev && (step > 2.5 * c.fs || step < 0.8 * c.fs || between)) close();
+      if (prev && (step > 2.5 * c.fs || step < 0.5 * c.fs || between)) close();
       run.push(c);
     }
     close();
