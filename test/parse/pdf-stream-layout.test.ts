@@ -156,3 +156,22 @@ describe('table 4 without rulings: three header levels, one row of 15 numbers', 
     expect(record.values.filter((c) => c.table === 't4')).toHaveLength(15);
   });
 });
+
+describe('text that only looks like columns stays text', () => {
+  const runs: TextRun[] = [
+    // Justified prose whose gaps fall around figures, with the format's words in it.
+    put('全年共办理行政复议', 70, 0, 100, 1), put('72件，其中结果维持', 230, 0, 100, 1), put('64件，结果纠正', 400, 0, 100, 1),
+    put('5件，尚未审结', 70, 0, 120, 1), put('9件。', 260, 0, 120, 1),
+    // A signature and its date, and a list of figures without the format's words.
+    put('某某市人民政府办公室', 350, 0, 300, 1), put('2025年1月20日', 350, 0, 320, 1),
+    put('网站访问量', 70, 0, 360, 1), put('1200', 300, 0, 360, 1),
+    put('微博粉丝数', 70, 0, 380, 1), put('3400', 300, 0, 380, 1),
+  ];
+  const warnings: ParseWarning[] = [];
+  const pages = addStreamTables([{ page: 1, height: 842, lines: groupLines(runs), tables: [] }], warnings);
+
+  it('builds no table and says nothing about rebuilt tables', () => {
+    expect(pages[0].tables).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
+});
