@@ -7,6 +7,7 @@
 import type { ParseWarning } from '../types.js';
 import type { PageLayout } from './assemble.js';
 import { isFurniture } from './assemble.js';
+import { headingSection } from '../interpret/rows.ts';
 import type { Line } from './lines.js';
 import { buildBlock, isHeaderLine, type StreamLayout } from './stream-grid.ts';
 import { findRegions, type StreamLine } from './stream-regions.ts';
@@ -66,8 +67,10 @@ export function addStreamTables(pages: PageLayout[], warnings: ParseWarning[]): 
     const contentLines = p.lines.filter((l) => !skip(l)).sort((a, b) => a.base - b.base);
     regions.forEach((region, ri) => {
       const valueLeft = Math.min(...region.lines.flatMap((l) => (l.hasValues ? l.chunks.filter((c) => c.value).map((c) => c.x) : [])));
-      // Only the page's first content, with no ruled table above, continues a table.
-      const atTop = ri === 0 && contentLines[0] === region.lines[0].line && !p.tables.some((t) => t.top < region.lines[0].line.base);
+      // The page's first table continues the previous page's unless a ruled
+      // table or a section heading comes first (a running header may).
+      const above = contentLines.filter((l) => l.base < region.lines[0].line.base);
+      const atTop = ri === 0 && !p.tables.some((t) => t.top < region.lines[0].line.base) && !above.some((l) => headingSection(l.text));
       let prev = atTop && carried?.page === p.page - 1 ? carried.layout : null;
       let last: StreamLayout | null = null;
       const shape = new Set<string>();
@@ -90,7 +93,9 @@ export function addStreamTables(pages: PageLayout[], warnings: ParseWarning[]): 
           at: { page: p.page },
         });
       }
-      const atBottom = contentLines[contentLines.length - 1] === region.lines[region.lines.length - 1].line;
+      // It may go on over the page if nothing but a running footer follows it.
+      const below = contentLines.filter((l) => l.base > region.lines[region.lines.length - 1].line.base);
+      const atBottom = below.length <= 2 && below.every((l) => l.text.length <= 30 && !headingSection(l.text));
       carried = ri === regions.length - 1 && atBottom && last ? { layout: last, page: p.page } : null;
     });
     if (tables.length === 0) return p;
