@@ -25,7 +25,7 @@ type Item = { kind: 'line'; line: Line; page: number } | { kind: 'table'; frag: 
 const PAGE_NUMBER = /^[-－—–―~～_=·•.\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[-－—–―~～_=·•.\s]*$/;
 
 /** A page number printed in the top or bottom margin. */
-function isFurniture(line: Line, pageHeight: number): boolean {
+export function isFurniture(line: Line, pageHeight: number): boolean {
   if (!PAGE_NUMBER.test(line.text)) return false;
   return line.base > pageHeight * 0.85 || line.base < pageHeight * 0.12;
 }

@@ -13,6 +13,7 @@ import { assemble, type PageLayout } from './assemble.js';
 import { groupLines } from './lines.js';
 import { extractRulingLines } from './ruling-lines.js';
 import { findTables } from './table-detect.js';
+import { addStreamTables } from './stream-tables.ts';
 import { toTextRuns, type RawTextItem, type TextRun } from './text-runs.js';
 import { verticalFontRuns } from './vertical-text.js';
 import type { Matrix } from './matrix.ts';
@@ -142,7 +143,8 @@ export async function extractPdf(bytes: Uint8Array, opts: ExtractPdfOptions = {}
         `PDF has no text layer (${meaningfulChars} characters on ${limit} page(s)); it needs OCR`,
       );
     }
-    const blocks = assemble(layouts, warnings);
+    // Tables printed without ruling lines, from the lines the ruled path left as text.
+    const blocks = assemble(addStreamTables(layouts, warnings), warnings);
     return { format: 'pdf', blocks, title, meta, pages: total, warnings };
   } finally {
     await doc.destroy();
