@@ -60,6 +60,18 @@ export function otsuThreshold(img: Gray): number {
   return threshold;
 }
 
+/**
+ * The grey level of the paper: the most frequent level brighter than `above`
+ * (the ink/paper threshold).
+ */
+export function paperLevel(img: Gray, above: number): number {
+  const hist = new Float64Array(256);
+  for (let i = 0; i < img.data.length; i++) hist[img.data[i]]++;
+  let best = 255;
+  for (let t = above + 1; t < 256; t++) if (hist[t] > hist[best]) best = t;
+  return best;
+}
+
 /** 1 where the pixel is ink. */
 export function binarize(img: Gray, threshold: number): Uint8Array {
   const out = new Uint8Array(img.data.length);

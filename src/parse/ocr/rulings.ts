@@ -1,0 +1,80 @@
+// Ruling lines of a scanned page: long, thin runs of ink. A table border is
+// a horizontal or vertical run much longer than any stroke of a character;
+// runs are allowed short breaks (scanner noise, JPEG blocks, faded toner)
+// and runs of neighbouring pixel rows are merged into one line of some
+// thickness, which is also erased from the image before text is read.
+
+export interface HSeg { y: number; x0: number; x1: number; t0: number; t1: number }
+export interface VSeg { x: number; y0: number; y1: number; t0: number; t1: number }
+
+interface Run { pos: number; a: number; b: number }
+
+/** Runs of ink ≥ minLen along one axis; `at(i, j)` is ink at position j of line i. */
+function runs(lines: number, length: number, at: (i: number, j: number) => boolean, minLen: number, maxGap: number): Run[] {
+  const out: Run[] = [];
+  for (let i = 0; i < lines; i++) {
+    let start = -1, lastInk = -1;
+    for (let j = 0; j <= length; j++) {
+      const ink = j < length && at(i, j);
+      if (ink) {
+        if (start < 0) start = j;
+        lastInk = j;
+      } else if (start >= 0 && (j - lastInk > maxGap || j === length)) {
+        if (lastInk - start + 1 >= minLen) out.push({ pos: i, a: start, b: lastInk + 1 });
+        start = -1;
+      }
+    }
+  }
+  return out;
+}
+
+/** Merges runs of adjacent lines (pixel rows or columns) that overlap into one thick line. */
+function mergeRuns(rs: Run[], maxThickness: number): { pos: number; a: number; b: number; t0: number; t1: number }[] {
+  interface Group { t0: number; t1: number; a: number; b: number; sum: number; n: number }
+  const open: Group[] = [];
+  const done: Group[] = [];
+  for (const r of rs) {
+    // Groups that did not continue on the previous two lines are finished.
+    for (let k = open.length - 1; k >= 0; k--) if (open[k].t1 < r.pos - 2) done.push(...open.splice(k, 1));
+    const g = open.find((o) => o.t1 < r.pos && Math.min(o.b, r.b) - Math.max(o.a, r.a) > 0.5 * Math.min(o.b - o.a, r.b - r.a));
+    if (g) {
+      g.t1 = r.pos;
+      g.a = Math.min(g.a, r.a);
+      g.b = Math.max(g.b, r.b);
+      g.sum += r.pos;
+      g.n++;
+    } else {
+      open.push({ t0: r.pos, t1: r.pos, a: r.a, b: r.b, sum: r.pos, n: 1 });
+    }
+  }
+  done.push(...open);
+  // A "line" thicker than this is a filled block or a black photo, not a border.
+  return done.filter((g) => g.t1 - g.t0 + 1 <= maxThickness).map((g) => ({ pos: g.sum / g.n, a: g.a, b: g.b, t0: g.t0, t1: g.t1 }));
+}
+
+export interface Rulings { h: HSeg[]; v: VSeg[] }
+
+/**
+ * Horizontal and vertical lines of a binary image (1 = ink). `minLen` is the
+ * shortest border (pixels): longer than a character's stroke, shorter than
+ * the narrowest cell.
+ */
+export function findRulings(bin: Uint8Array, width: number, height: number, minLen: number, maxThickness: number): Rulings {
+  const hr = runs(height, width, (y, x) => bin[y * width + x] === 1, minLen, 2);
+  const vr = runs(width, height, (x, y) => bin[y * width + x] === 1, minLen, 2);
+  const h = mergeRuns(hr, maxThickness).map((g) => ({ y: g.pos, x0: g.a, x1: g.b, t0: g.t0, t1: g.t1 }));
+  const v = mergeRuns(vr, maxThickness).map((g) => ({ x: g.pos, y0: g.a, y1: g.b, t0: g.t0, t1: g.t1 }));
+  return { h, v };
+}
+
+/** Paints the rulings white in `data` (grey, 255 = paper), one pixel beyond their thickness. */
+export function eraseRulings(data: Uint8Array, width: number, height: number, r: Rulings): void {
+  for (const s of r.h) {
+    for (let y = Math.max(0, s.t0 - 1); y <= Math.min(height - 1, s.t1 + 1); y++) data.fill(255, y * width + Math.max(0, s.x0 - 1), y * width + Math.min(width, s.x1 + 1));
+  }
+  for (const s of r.v) {
+    for (let y = Math.max(0, s.y0 - 1); y < Math.min(height, s.y1 + 1); y++) {
+      data.fill(255, y * width + Math.max(0, s.t0 - 1), y * width + Math.min(width, s.t1 + 2));
+    }
+  }
+}
