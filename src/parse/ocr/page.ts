@@ -8,7 +8,7 @@ import type { PageLayout } from '../pdf/assemble.js';
 import { groupLines, joinLines } from '../pdf/lines.js';
 import type { CellRect, TableFragment } from '../pdf/table-detect.js';
 import type { TextRun } from '../pdf/text-runs.js';
-import type { ParseWarning } from '../types.js';
+import type { OcrReading, ParseWarning } from '../types.js';
 import { estimateSkew } from './deskew.js';
 import { binarize, otsuThreshold, paperLevel, rotate, type Box, type Gray } from './image.js';
 import { recognizeBoxes, type Reading } from './recognize.js';
@@ -16,14 +16,7 @@ import { buildTables, type PixelTable } from './grid.js';
 import { eraseRulings, findRulings } from './rulings.js';
 import { textLines } from './text-lines.js';
 
-/** What OCR says about a cell it read. */
-export interface OcrCellInfo {
-  confidence: number;
-  /** The full-dictionary reading, when the digits-only one was kept instead. */
-  full?: string;
-}
-
-export type OcrCellRect = CellRect & { ocr: OcrCellInfo };
+export type OcrCellRect = CellRect & { ocr: OcrReading };
 
 export interface OcrPageResult {
   layout: PageLayout;
@@ -80,7 +73,7 @@ export async function ocrPage(input: OcrPageInput, warnings: ParseWarning[]): Pr
     const cells: OcrCellRect[] = t.cells.map((c, ci) => {
       const parts: Reading[] = cellLines[ti][ci].map(() => readings[k++]);
       const text = joinLines(parts.map((p) => p.text).filter(Boolean));
-      const ocr: OcrCellInfo = { confidence: round3(Math.min(1, ...parts.map((p) => p.confidence))) };
+      const ocr: OcrReading = { confidence: round3(Math.min(1, ...parts.map((p) => p.confidence))) };
       const full = parts.some((p) => p.full !== undefined) ? joinLines(parts.map((p) => p.full ?? p.text)) : undefined;
       if (full !== undefined && full !== text) ocr.full = full;
       return { x0: c.x0 / scale, x1: c.x1 / scale, y0: c.y0 / scale, y1: c.y1 / scale, text, page, ocr };

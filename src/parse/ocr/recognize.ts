@@ -118,6 +118,7 @@ let numericClasses: number[] | null = null;
  * of cells or text lines (see inkBox); `null` boxes read as blank.
  */
 export async function recognizeBoxes(img: Gray, boxes: readonly (Box | null)[], models?: OcrModels): Promise<Reading[]> {
+  if (boxes.every((b) => b === null)) return boxes.map(() => ({ text: '', confidence: 1 }));
   const m = models ?? (await loadModels());
   numericClasses ??= [0, ...[...NUMERIC_CHARS].map((ch) => m.chars.indexOf(ch)).filter((i) => i > 0)];
   const out: Reading[] = boxes.map(() => ({ text: '', confidence: 1 }));
