@@ -35,8 +35,10 @@ function rng(seed: number): () => number {
 
 function paintSeal(ctx: CanvasRenderingContext2D, cx: number, cy: number, r: number): void {
   ctx.save();
-  ctx.strokeStyle = 'rgba(220, 30, 40, 0.85)';
-  ctx.fillStyle = 'rgba(220, 30, 40, 0.85)';
+  // Seal ink is translucent: printed over black text, the text stays black.
+  ctx.globalCompositeOperation = 'multiply';
+  ctx.strokeStyle = 'rgb(220, 30, 40)';
+  ctx.fillStyle = 'rgb(220, 30, 40)';
   ctx.lineWidth = r * 0.06;
   ctx.beginPath();
   ctx.arc(cx, cy, r, 0, Math.PI * 2);

@@ -6,20 +6,24 @@ import type { Gray } from './image.js';
 
 /** Angle (degrees, counter-clockwise positive in image coordinates) by which the page content is tilted. */
 export function estimateSkew(img: Gray, threshold: number, maxDeg = 4): number {
-  // Ink points of a 4× reduced image are plenty to see a 0.05° tilt over a page width.
-  const step = 4;
+  // Bottom edges of the ink (an ink pixel above paper) are one pixel thin,
+  // so their projection is much sharper than that of whole strokes; every
+  // third column is plenty to see a 0.05° tilt over a page width.
+  const step = 3;
   const pts: number[] = [];
-  for (let y = 0; y < img.height; y += step) {
-    for (let x = 0; x < img.width; x += step) if (img.data[y * img.width + x] <= threshold) pts.push(x, y);
+  for (let y = 0; y + 1 < img.height; y++) {
+    for (let x = 0; x < img.width; x += step) {
+      if (img.data[y * img.width + x] <= threshold && img.data[(y + 1) * img.width + x] > threshold) pts.push(x, y);
+    }
   }
   if (pts.length < 200) return 0;
-  const bins = Math.ceil(img.height / step) * 2 + 8;
+  const bins = img.height * 2 + 8;
   const score = (deg: number): number => {
     const t = Math.tan((deg * Math.PI) / 180);
     const hist = new Float64Array(bins);
     const off = bins / 4;
     for (let i = 0; i < pts.length; i += 2) {
-      const b = Math.round((pts[i + 1] - pts[i] * t) / step + off);
+      const b = Math.round(pts[i + 1] - pts[i] * t + off);
       if (b >= 0 && b < bins) hist[b]++;
     }
     let s = 0;
@@ -36,5 +40,8 @@ export function estimateSkew(img: Gray, threshold: number, maxDeg = 4): number {
     const s = score(d);
     if (s > bestScore) { best = d; bestScore = s; }
   }
+  // Short lines (a signature page) barely sharpen their projection when
+  // turned: a tilt that gains less than this over none is noise.
+  if (bestScore < score(0) * 1.03) return 0;
   return Math.round(best * 100) / 100;
 }

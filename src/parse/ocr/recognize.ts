@@ -21,6 +21,8 @@ export interface Reading {
 
 const HEIGHT = 48;
 const MAX_WIDTH = 1600;
+/** Crops are batched up to this much total width: batching helps small crops, and only slows long ones (cache). */
+const BATCH_WIDTH = 1280;
 const BATCH = 8;
 const NUMERIC_CHARS = '0123456789.,-%+—－';
 /** Characters a number cell may carry besides digits: units and counters. */
@@ -127,8 +129,11 @@ export async function recognizeBoxes(img: Gray, boxes: readonly (Box | null)[], 
     .map((b, i) => ({ b, i, w: b ? Math.min(MAX_WIDTH, Math.ceil(((b.x1 - b.x0) * HEIGHT) / Math.max(1, b.y1 - b.y0))) : 0 }))
     .filter((e) => e.b && e.w > 0)
     .sort((p, q) => p.w - q.w);
-  for (let s = 0; s < order.length; s += BATCH) {
-    const batch = order.slice(s, s + BATCH);
+  for (let s = 0; s < order.length; ) {
+    let e = s + 1;
+    while (e < order.length && e - s < BATCH && order[e].w * (e - s + 1) <= BATCH_WIDTH) e++;
+    const batch = order.slice(s, e);
+    s = e;
     const width = Math.max(64, Math.ceil(batch[batch.length - 1].w / 8) * 8);
     const plane = HEIGHT * width;
     const input = new Float32Array(batch.length * 3 * plane);
