@@ -111,5 +111,8 @@ export function buildTables(r: Rulings, tol: number): PixelTable[] {
     const cells = [...spans.values()].map((c) => ({ ...c, x0: xs[c.c0], x1: xs[c.c1], y0: ys[c.r0], y1: ys[c.r1] }));
     tables.push({ box: { x0: xs[0], x1: xs[nc], y0: ys[0], y1: ys[nr] }, xs, ys, cells });
   }
-  return tables.sort((a, b) => a.box.y0 - b.box.y0);
+  // Border pieces that did not connect to their table (broken by noise)
+  // can form a small "table" inside it: the enclosing table already has them.
+  const inside = (a: Box, b: Box) => a !== b && a.x0 >= b.x0 - tol && a.x1 <= b.x1 + tol && a.y0 >= b.y0 - tol && a.y1 <= b.y1 + tol;
+  return tables.filter((t) => !tables.some((o) => o !== t && inside(t.box, o.box))).sort((a, b) => a.box.y0 - b.box.y0);
 }

@@ -16,17 +16,19 @@ export interface Box {
 
 /**
  * RGBA → grey, with seal removal: official seals are printed in red over
- * signatures and tables. A pixel whose red clearly dominates green and blue
- * is ink of the seal, not of the text, and becomes paper. Text under the seal
- * is dark in all channels and survives.
+ * signatures and tables. Where red clearly dominates green and blue, the
+ * pixel is looked at through a red filter (its red channel), which the
+ * translucent seal ink does not darken: seal on paper becomes paper, black
+ * text or a thin border under the seal (dark red on the scan) stays ink.
  */
 export function toGray(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): { img: Gray; redPixels: number } {
   const data = new Uint8Array(width * height);
   let redPixels = 0;
   for (let i = 0, j = 0; j < data.length; i += 4, j++) {
     const r = rgba[i], g = rgba[i + 1], b = rgba[i + 2];
-    if (r - Math.max(g, b) > 50 && r > 110) {
-      data[j] = 255;
+    if (r - Math.max(g, b) > 50 && r > 90) {
+      // Pale seal ink is paper; anything darker in red is ink under the seal.
+      data[j] = r >= 170 ? 255 : r;
       redPixels++;
       continue;
     }

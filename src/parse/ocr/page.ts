@@ -10,7 +10,7 @@ import type { CellRect, TableFragment } from '../pdf/table-detect.js';
 import type { TextRun } from '../pdf/text-runs.js';
 import type { OcrReading, ParseWarning } from '../types.js';
 import { estimateSkew } from './deskew.js';
-import { binarize, otsuThreshold, paperLevel, rotate, type Box, type Gray } from './image.js';
+import { otsuThreshold, paperLevel, rotate, type Box, type Gray } from './image.js';
 import { recognizeBoxes, type Reading } from './recognize.js';
 import { buildTables, type PixelTable } from './grid.js';
 import { eraseRulings, findRulings } from './rulings.js';
@@ -45,13 +45,14 @@ export async function ocrPage(input: OcrPageInput, warnings: ParseWarning[]): Pr
     img = rotate(img, -skew);
     threshold = otsuThreshold(img);
   }
-  // Thin borders scanned or rendered at 150–200 dpi are grey, not black:
-  // lines are looked for halfway between the ink threshold and the paper.
-  // Only long runs count as lines, so the paper's noise does not matter.
-  const bin = binarize(img, Math.round((threshold + paperLevel(img, threshold)) / 2));
-  // A border is longer than 0.3 inch (a character stroke is shorter) and
-  // thinner than 1/40 inch (a filled bar or a photo is thicker).
-  const rulings = findRulings(bin, img.width, img.height, Math.round(0.3 * dpi), Math.max(3, Math.round(dpi / 40)));
+  // Thin borders scanned or rendered at 150–200 dpi are grey, not black: a
+  // line needs only as much darkness, summed across its width, as the gap
+  // between paper and the ink threshold. Only long runs count as lines, so
+  // the paper's noise does not matter. A border is longer than 0.3 inch (a
+  // character stroke is shorter) and thinner than 1/40 inch (a filled bar or
+  // a photo is thicker).
+  const paper = paperLevel(img, threshold);
+  const rulings = findRulings(img, paper, Math.max(40, paper - threshold), Math.round(0.3 * dpi), Math.max(3, Math.round(dpi / 40)));
   const tables = buildTables(rulings, Math.max(4, Math.round(dpi / 25)));
   const clean: Gray = { width: img.width, height: img.height, data: img.data.slice() };
   eraseRulings(clean.data, clean.width, clean.height, rulings);

@@ -4,6 +4,8 @@
 // and runs of neighbouring pixel rows are merged into one line of some
 // thickness, which is also erased from the image before text is read.
 
+import type { Gray } from './image.js';
+
 export interface HSeg { y: number; x0: number; x1: number; t0: number; t1: number }
 export interface VSeg { x: number; y0: number; y1: number; t0: number; t1: number }
 
@@ -55,13 +57,26 @@ function mergeRuns(rs: Run[], maxThickness: number): { pos: number; a: number; b
 export interface Rulings { h: HSeg[]; v: VSeg[] }
 
 /**
- * Horizontal and vertical lines of a binary image (1 = ink). `minLen` is the
+ * Horizontal and vertical lines of a grey image. A thin border scanned at an
+ * angle, or turned back by deskewing, is smeared over two or three pixel
+ * rows, none of them dark: a pixel is on a horizontal line when the
+ * darkness (below `paper`) of it and its neighbours above and below adds up
+ * to `minDark` (likewise left and right for vertical lines). `minLen` is the
  * shortest border (pixels): longer than a character's stroke, shorter than
  * the narrowest cell.
  */
-export function findRulings(bin: Uint8Array, width: number, height: number, minLen: number, maxThickness: number): Rulings {
-  const hr = runs(height, width, (y, x) => bin[y * width + x] === 1, minLen, 2);
-  const vr = runs(width, height, (x, y) => bin[y * width + x] === 1, minLen, 2);
+export function findRulings(img: Gray, paper: number, minDark: number, minLen: number, maxThickness: number): Rulings {
+  const { width, height, data } = img;
+  const dark = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) dark[i] = data[i] < paper ? paper - data[i] : 0;
+  const hr = runs(height, width, (y, x) => {
+    const k = y * width + x;
+    return dark[k] + (y > 0 ? dark[k - width] : 0) + (y + 1 < height ? dark[k + width] : 0) >= minDark;
+  }, minLen, 2);
+  const vr = runs(width, height, (x, y) => {
+    const k = y * width + x;
+    return dark[k] + (x > 0 ? dark[k - 1] : 0) + (x + 1 < width ? dark[k + 1] : 0) >= minDark;
+  }, minLen, 2);
   const h = mergeRuns(hr, maxThickness).map((g) => ({ y: g.pos, x0: g.a, x1: g.b, t0: g.t0, t1: g.t1 }));
   const v = mergeRuns(vr, maxThickness).map((g) => ({ x: g.pos, y0: g.a, y1: g.b, t0: g.t0, t1: g.t1 }));
   return { h, v };
