@@ -49,10 +49,10 @@ export async function ocrPage(input: OcrPageInput, warnings: ParseWarning[]): Pr
   // line needs only as much darkness, summed across its width, as the gap
   // between paper and the ink threshold. Only long runs count as lines, so
   // the paper's noise does not matter. A border is longer than 0.3 inch (a
-  // character stroke is shorter) and thinner than 1/40 inch (a filled bar or
-  // a photo is thicker).
+  // character stroke is shorter) and thinner than 1/20 inch (a filled bar or
+  // a photo is thicker; the summing widens a line by two pixels).
   const paper = paperLevel(img, threshold);
-  const rulings = findRulings(img, paper, Math.max(40, paper - threshold), Math.round(0.3 * dpi), Math.max(3, Math.round(dpi / 40)));
+  const rulings = findRulings(img, paper, Math.max(40, paper - threshold), Math.round(0.3 * dpi), Math.max(5, Math.round(dpi / 20)));
   const tables = buildTables(rulings, Math.max(4, Math.round(dpi / 25)));
   const clean: Gray = { width: img.width, height: img.height, data: img.data.slice() };
   eraseRulings(clean.data, clean.width, clean.height, rulings);
