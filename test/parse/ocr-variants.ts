@@ -6,6 +6,7 @@
 import { createCanvas } from '@napi-rs/canvas';
 import { PDFDocument } from 'pdf-lib';
 import { openForRendering } from '../../src/parse/ocr/render.ts';
+import { extractPdf } from '../../src/parse/pdf/index.ts';
 import type { GoldenRecord } from '../golden/golden-form.ts';
 
 export interface ScanVariant {
@@ -19,6 +20,8 @@ export interface ScanVariant {
   jpeg?: number;
   /** Paint a red seal over part of each page (over the table on table pages). */
   seal?: boolean;
+  /** Only these pages (1-based) of the source; all when absent. */
+  pages?: number[];
 }
 
 /** A deterministic pseudo-random generator (mulberry32), so a variant is the same bytes every run. */
@@ -62,6 +65,7 @@ export async function makeScanPdf(source: Uint8Array, v: ScanVariant): Promise<U
   const rand = rng(v.dpi * 1000 + Math.round((v.rotate ?? 0) * 100));
   try {
     for (let p = 1; p <= doc.numPages; p++) {
+      if (v.pages && !v.pages.includes(p)) continue;
       const page = await doc.getPage(p);
       const base = page.getViewport({ scale: 1 });
       const viewport = page.getViewport({ scale: v.dpi / 72 });
@@ -110,4 +114,12 @@ export function cellAccuracy(got: GoldenRecord['values'], golden: GoldenRecord['
     return !a || a[0] !== b[0] || a[1] !== b[1];
   });
   return { right: keys.length - wrong.length, total: keys.length, wrong };
+}
+
+/** Pages of a born-digital PDF on which its tables are printed (from its own text-layer parse). */
+export async function tablePages(source: Uint8Array): Promise<number[]> {
+  const doc = await extractPdf(new Uint8Array(source));
+  const pages = new Set<number>();
+  for (const b of doc.blocks) if (b.kind === 'table') for (const row of b.rows) for (const c of row) if (c.page) pages.add(c.page);
+  return [...pages].sort((a, b) => a - b);
 }

@@ -18,22 +18,33 @@ export interface Box {
  * RGBA → grey, with seal removal: official seals are printed in red over
  * signatures and tables. Where red clearly dominates green and blue, the
  * pixel is looked at through a red filter (its red channel), which the
- * translucent seal ink does not darken: seal on paper becomes paper, black
- * text or a thin border under the seal (dark red on the scan) stays ink.
+ * translucent seal ink barely darkens. The red channel is then scaled so
+ * that the seal's own level (the median over its pixels) becomes paper:
+ * seal on paper turns white, while black text or a thin grey border under
+ * the seal stays darker than that and is still read.
  */
 export function toGray(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): { img: Gray; redPixels: number } {
   const data = new Uint8Array(width * height);
+  // JPEG keeps colour at half resolution: the thin strokes of a seal's text
+  // come out pinkish grey, so a modest excess of red is enough.
+  const reddish = (r: number, g: number, b: number) => r - Math.max(g, b) > 25 && r > 90;
+  const redHist = new Uint32Array(256);
   let redPixels = 0;
+  for (let i = 0; i < rgba.length; i += 4) {
+    if (reddish(rgba[i], rgba[i + 1], rgba[i + 2])) {
+      redHist[rgba[i]]++;
+      redPixels++;
+    }
+  }
+  let sealLevel = 255;
+  for (let v = 0, seen = 0; v < 256 && redPixels > 0; v++) {
+    seen += redHist[v];
+    if (seen >= redPixels / 2) { sealLevel = Math.max(v, 128); break; }
+  }
   for (let i = 0, j = 0; j < data.length; i += 4, j++) {
     const r = rgba[i], g = rgba[i + 1], b = rgba[i + 2];
-    if (r - Math.max(g, b) > 50 && r > 90) {
-      // Pale seal ink is paper; anything darker in red is ink under the seal.
-      data[j] = r >= 170 ? 255 : r;
-      redPixels++;
-      continue;
-    }
-    // The darkest channel keeps faint black text dark even on tinted paper.
-    data[j] = Math.min(r, g, b);
+    // Elsewhere the darkest channel keeps faint black text dark even on tinted paper.
+    data[j] = reddish(r, g, b) ? Math.min(255, Math.round((r * 255) / sealLevel)) : Math.min(r, g, b);
   }
   return { img: { width, height, data }, redPixels };
 }

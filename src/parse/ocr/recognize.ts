@@ -108,9 +108,16 @@ function decode(probs: Float32Array, base: number, steps: number, classes: numbe
   return { text, confidence };
 }
 
+/**
+ * A reading that is a number, possibly with letters the recogniser confuses
+ * with digits ("o" for 0, "l" for 1); at most one other character. A word
+ * such as a seal's legend stays text rather than become a number.
+ */
 function isNumberLike(text: string): boolean {
   const rest = text.replace(UNIT_CHARS, '');
-  return rest.length > 0 && !/[\p{Script=Han}]/u.test(rest) && /[\dOoIlSsBZz]/.test(rest) && rest.length <= 16;
+  if (rest.length === 0 || rest.length > 16 || !/[\dOoIlSsBZz]/.test(rest)) return false;
+  const others = rest.replace(/[\d.,\-%+—－OoIlSsBZz|]/g, '').length;
+  return others <= (rest.length >= 3 ? 1 : 0);
 }
 
 let numericClasses: number[] | null = null;
