@@ -3,7 +3,7 @@
 // positions make an elementary grid; two neighbouring elementary cells with
 // no border drawn between them belong to one merged cell.
 
-import type { Box } from './image.js';
+import type { Box, Gray } from './image.js';
 import type { HSeg, Rulings, VSeg } from './rulings.js';
 
 export interface GridCellBox extends Box {
@@ -56,15 +56,26 @@ function connectedTables(r: Rulings, tol: number): { h: HSeg[]; v: VSeg[] }[] {
   return [...groups.values()].filter((g) => g.h.length >= 2 && g.v.length >= 2);
 }
 
-/** Fraction of [a, b] covered by the union of the given intervals. */
-function coverage(a: number, b: number, intervals: [number, number][]): number {
+/**
+ * Fraction of [a, b] covered by the union of the given intervals, counting
+ * as covered the positions where `hidden(p)` says a seal was removed: a
+ * border under a seal's solid star or ring cannot be seen, and a cell is
+ * not merged with its neighbour because a seal was stamped across them.
+ */
+function coverage(a: number, b: number, intervals: [number, number][], hidden?: (p: number) => boolean): number {
   const cut = intervals.map(([p, q]) => [Math.max(a, p), Math.min(b, q)] as [number, number]).filter(([p, q]) => q > p).sort((p, q) => p[0] - q[0]);
   let covered = 0, end = a;
+  const gap = (from: number, to: number) => {
+    if (!hidden) return;
+    for (let p = Math.ceil(from); p < to; p++) if (hidden(p)) covered++;
+  };
   for (const [p, q] of cut) {
     if (q <= end) continue;
+    gap(end, p);
     covered += q - Math.max(p, end);
     end = q;
   }
+  gap(end, b);
   return b > a ? covered / (b - a) : 0;
 }
 
@@ -72,7 +83,16 @@ function coverage(a: number, b: number, intervals: [number, number][]): number {
  * The tables of a page. `tol` (pixels) is how far a line may stop short of
  * the line it meets, and how close two border positions are to be one.
  */
-export function buildTables(r: Rulings, tol: number): PixelTable[] {
+export function buildTables(r: Rulings, tol: number, seal?: Gray): PixelTable[] {
+  // Seal pixels within a few pixels of a border position hide it.
+  const sealNear = (x: number, y: number, alongX: boolean): boolean => {
+    if (!seal) return false;
+    for (let d = -3; d <= 3; d++) {
+      const xx = Math.round(alongX ? x : x + d), yy = Math.round(alongX ? y + d : y);
+      if (xx >= 0 && yy >= 0 && xx < seal.width && yy < seal.height && seal.data[yy * seal.width + xx] < 128) return true;
+    }
+    return false;
+  };
   const tables: PixelTable[] = [];
   for (const g of connectedTables(r, tol)) {
     const ys = cluster(g.h.map((h) => h.y), tol);
@@ -92,8 +112,9 @@ export function buildTables(r: Rulings, tol: number): PixelTable[] {
     for (let row = 0; row < nr; row++) {
       for (let col = 0; col < nc; col++) {
         // No border between two neighbours: they are parts of one merged cell.
-        if (col + 1 < nc && coverage(ys[row], ys[row + 1], vAt[col + 1]) < 0.5) join(id(row, col), id(row, col + 1));
-        if (row + 1 < nr && coverage(xs[col], xs[col + 1], hAt[row + 1]) < 0.5) join(id(row, col), id(row + 1, col));
+        const vx = xs[col + 1], hy = ys[row + 1];
+        if (col + 1 < nc && coverage(ys[row], ys[row + 1], vAt[col + 1], seal && ((y) => sealNear(vx, y, false))) < 0.5) join(id(row, col), id(row, col + 1));
+        if (row + 1 < nr && coverage(xs[col], xs[col + 1], hAt[row + 1], seal && ((x) => sealNear(x, hy, true))) < 0.5) join(id(row, col), id(row + 1, col));
       }
     }
     const spans = new Map<number, GridCellBox>();

@@ -23,7 +23,7 @@ export interface Box {
  * seal on paper turns white, while black text or a thin grey border under
  * the seal stays darker than that and is still read.
  */
-export function toGray(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): { img: Gray; redPixels: number } {
+export function toGray(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): { img: Gray; redPixels: number; seal?: Gray } {
   const data = new Uint8Array(width * height);
   // JPEG keeps colour at half resolution: the thin strokes of a seal's text
   // come out pinkish grey, so a modest excess of red is enough.
@@ -41,12 +41,19 @@ export function toGray(rgba: Uint8Array | Uint8ClampedArray, width: number, heig
     seen += redHist[v];
     if (seen >= redPixels / 2) { sealLevel = Math.max(v, 128); break; }
   }
+  // Where the seal was (0), a border may be invisible: the grid builder is told.
+  const seal = redPixels > 0 ? new Uint8Array(width * height).fill(255) : null;
   for (let i = 0, j = 0; j < data.length; i += 4, j++) {
     const r = rgba[i], g = rgba[i + 1], b = rgba[i + 2];
-    // Elsewhere the darkest channel keeps faint black text dark even on tinted paper.
-    data[j] = reddish(r, g, b) ? Math.min(255, Math.round((r * 255) / sealLevel)) : Math.min(r, g, b);
+    if (reddish(r, g, b)) {
+      data[j] = Math.min(255, Math.round((r * 255) / sealLevel));
+      if (seal) seal[j] = 0;
+    } else {
+      // The darkest channel keeps faint black text dark even on tinted paper.
+      data[j] = Math.min(r, g, b);
+    }
   }
-  return { img: { width, height, data }, redPixels };
+  return { img: { width, height, data }, redPixels, ...(seal ? { seal: { width, height, data: seal } } : {}) };
 }
 
 /** Otsu's threshold over the histogram of the image (or of its central part). */

@@ -33,16 +33,20 @@ export interface OcrPageInput {
   page: number;
   /** Red (seal) pixels removed when the image was made grey. */
   redPixels?: number;
+  /** 0 where seal ink was removed (see toGray). */
+  seal?: Gray;
 }
 
 export async function ocrPage(input: OcrPageInput, warnings: ParseWarning[]): Promise<OcrPageResult> {
   const { page, scale } = input;
   const dpi = scale * 72;
   let img = input.img;
+  let seal = input.seal;
   let threshold = otsuThreshold(img);
   const skew = estimateSkew(img, threshold);
   if (Math.abs(skew) >= 0.05) {
     img = rotate(img, -skew);
+    if (seal) seal = rotate(seal, -skew);
     threshold = otsuThreshold(img);
   }
   // Thin borders scanned or rendered at 150–200 dpi are grey, not black: a
@@ -53,7 +57,7 @@ export async function ocrPage(input: OcrPageInput, warnings: ParseWarning[]): Pr
   // a photo is thicker; the summing widens a line by two pixels).
   const paper = paperLevel(img, threshold);
   const rulings = findRulings(img, paper, Math.max(40, paper - threshold), Math.round(0.3 * dpi), Math.max(5, Math.round(dpi / 20)));
-  const tables = buildTables(rulings, Math.max(4, Math.round(dpi / 25)));
+  const tables = buildTables(rulings, Math.max(4, Math.round(dpi / 25)), seal);
   const clean: Gray = { width: img.width, height: img.height, data: img.data.slice() };
   eraseRulings(clean.data, clean.width, clean.height, rulings);
 

@@ -17,6 +17,8 @@ export interface RenderedPage {
   /** Pixels per point. */
   scale: number;
   redPixels: number;
+  /** 0 where seal ink was removed. */
+  seal?: Gray;
 }
 
 /** Largest page side rendered (pixels): an A0 poster at 200 dpi would take gigabytes. */
@@ -47,8 +49,8 @@ export async function renderPage(doc: pdfjs.PDFDocumentProxy, pageNo: number, dp
     ctx.fillStyle = 'white';
     ctx.fillRect(0, 0, w, h);
     await page.render({ canvasContext: ctx as unknown as CanvasRenderingContext2D, canvas: canvas as unknown as HTMLCanvasElement, viewport }).promise;
-    const { img, redPixels } = toGray(ctx.getImageData(0, 0, w, h).data, w, h);
-    return { page: pageNo, img, scale, redPixels };
+    const { img, redPixels, seal } = toGray(ctx.getImageData(0, 0, w, h).data, w, h);
+    return { page: pageNo, img, scale, redPixels, ...(seal ? { seal } : {}) };
   } finally {
     page.cleanup();
   }
