@@ -84,7 +84,7 @@ describe('OCR recognition', () => {
 describe('OCR layout', () => {
   it('rebuilds a ruled grid with a merged cell from the lines', () => {
     const img = gray(900, 420, paintTable);
-    const tables = buildTables(findRulings(img, 255, 100, 60, 6), 8);
+    const tables = buildTables(findRulings(img, 100, 60, 6), 8);
     expect(tables).toHaveLength(1);
     const t = tables[0];
     expect(t.xs.map(Math.round)).toEqual([100, 400, 600, 800]);

@@ -49,14 +49,14 @@ export async function ocrPage(input: OcrPageInput, warnings: ParseWarning[]): Pr
     if (seal) seal = rotate(seal, -skew);
     threshold = otsuThreshold(img);
   }
-  // Thin borders scanned or rendered at 150–200 dpi are grey, not black: a
-  // line needs only as much darkness, summed across its width, as the gap
-  // between paper and the ink threshold. Only long runs count as lines, so
+  // Thin borders scanned or rendered at 150–200 dpi, or scaled down from a
+  // 300-dpi scan, are grey, not black: a line needs only 60 % of the gap
+  // between paper and the ink threshold in darkness summed across its width. Only long runs count as lines, so
   // the paper's noise does not matter. A border is longer than 0.3 inch (a
   // character stroke is shorter) and thinner than 1/20 inch (a filled bar or
   // a photo is thicker; the summing widens a line by two pixels).
   const paper = paperLevel(img, threshold);
-  const rulings = findRulings(img, paper, Math.max(40, paper - threshold), Math.round(0.3 * dpi), Math.max(5, Math.round(dpi / 20)));
+  const rulings = findRulings(img, Math.max(30, Math.round(0.6 * (paper - threshold))), Math.round(0.3 * dpi), Math.max(5, Math.round(dpi / 20)), Math.max(3, Math.round(dpi / 50)));
   const tables = buildTables(rulings, Math.max(4, Math.round(dpi / 25)), seal);
   const clean: Gray = { width: img.width, height: img.height, data: img.data.slice() };
   eraseRulings(clean.data, clean.width, clean.height, rulings);

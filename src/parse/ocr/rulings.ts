@@ -57,25 +57,42 @@ function mergeRuns(rs: Run[], maxThickness: number): { pos: number; a: number; b
 export interface Rulings { h: HSeg[]; v: VSeg[] }
 
 /**
+ * How much darker each pixel is than the darker of the two pixels `reach` away on either side across the line direction
+ * (`step` = 1 for vertical lines, the row length for horizontal ones). A
+ * border is darker than both its sides, also where it edges a grey-shaded
+ * header row; the inside of the shading is not.
+ */
+function contrast(img: Gray, step: number, reach: number): Uint8Array {
+  const { data } = img;
+  const out = new Uint8Array(data.length);
+  const off = step * reach;
+  for (let i = off; i < data.length - off; i++) {
+    const ref = Math.min(data[i - off], data[i + off]);
+    if (data[i] < ref) out[i] = ref - data[i];
+  }
+  return out;
+}
+
+/**
  * Horizontal and vertical lines of a grey image. A thin border scanned at an
  * angle, or turned back by deskewing, is smeared over two or three pixel
- * rows, none of them dark: a pixel is on a horizontal line when the
- * darkness (below `paper`) of it and its neighbours above and below adds up
+ * rows, none of them dark: a pixel is on a horizontal line when its
+ * contrast (see above) and that of its neighbours above and below add up
  * to `minDark` (likewise left and right for vertical lines). `minLen` is the
  * shortest border (pixels): longer than a character's stroke, shorter than
- * the narrowest cell.
+ * the narrowest cell; `reach` a little more than the thickest border.
  */
-export function findRulings(img: Gray, paper: number, minDark: number, minLen: number, maxThickness: number): Rulings {
-  const { width, height, data } = img;
-  const dark = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) dark[i] = data[i] < paper ? paper - data[i] : 0;
+export function findRulings(img: Gray, minDark: number, minLen: number, maxThickness: number, reach = 4): Rulings {
+  const { width, height } = img;
+  const ch = contrast(img, width, reach);
   const hr = runs(height, width, (y, x) => {
     const k = y * width + x;
-    return dark[k] + (y > 0 ? dark[k - width] : 0) + (y + 1 < height ? dark[k + width] : 0) >= minDark;
+    return ch[k] + (y > 0 ? ch[k - width] : 0) + (y + 1 < height ? ch[k + width] : 0) >= minDark;
   }, minLen, 2);
+  const cv = contrast(img, 1, reach);
   const vr = runs(width, height, (x, y) => {
     const k = y * width + x;
-    return dark[k] + (x > 0 ? dark[k - 1] : 0) + (x + 1 < width ? dark[k + 1] : 0) >= minDark;
+    return cv[k] + (x > 0 ? cv[k - 1] : 0) + (x + 1 < width ? cv[k + 1] : 0) >= minDark;
   }, minLen, 2);
   const h = mergeRuns(hr, maxThickness).map((g) => ({ y: g.pos, x0: g.a, x1: g.b, t0: g.t0, t1: g.t1 }));
   const v = mergeRuns(vr, maxThickness).map((g) => ({ x: g.pos, y0: g.a, y1: g.b, t0: g.t0, t1: g.t1 }));
