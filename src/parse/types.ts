@@ -6,6 +6,17 @@ export type SourceFormat = 'html' | 'pdf' | 'docx' | 'doc' | 'wps' | 'text' | 'o
 export type Template = '2019' | '2021' | 'legacy' | 'unknown';
 export type CellKind = 'number' | 'blank' | 'dash' | 'text';
 
+/**
+ * How a value read by OCR from a scanned image was read; absent for text
+ * that was in the document as text.
+ */
+export interface OcrReading {
+  /** The recogniser's lowest per-character probability in the cell (0–1; 1 for a blank cell). */
+  confidence: number;
+  /** The reading over the whole dictionary, when the digits-only reading was kept instead and differs. */
+  full?: string;
+}
+
 /** One cell of a table after rowspan/colspan expansion into a rectangular grid. */
 export interface GridCell {
   text: string;
@@ -19,6 +30,8 @@ export interface GridCell {
   page?: number;
   /** Line (1-based) of the source text, for text conversions. */
   line?: number;
+  /** Present when the cell was read by OCR from a scanned page. */
+  ocr?: OcrReading;
 }
 
 export interface TableBlock {
@@ -87,6 +100,8 @@ export interface CellValue {
    * holds numbers gets the row's sum as `value`; `cell` and `raw` stay as printed.
    */
   derived?: true;
+  /** Present when the cell was read by OCR from a scanned page. */
+  ocr?: OcrReading;
 }
 
 export interface MissingCell {

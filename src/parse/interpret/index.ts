@@ -89,6 +89,7 @@ export function interpret(doc: DocModel, source: SourceInfo): ReportRecord {
       warnings.push({ code: 'cells_missing', message: `${missing.length} cells of the ${template} format are not printed (rows ${rows.join(', ')})` });
     }
   }
+  warnings.push(...ocrDoubts(values));
   const narrative = readNarrative(doc);
   warnings.push(...narrative.warnings);
   const checks = template === 'legacy' ? [] : runChecks(values, t3.otherSubrows ?? false, narrative.figures);
@@ -107,4 +108,18 @@ export function interpret(doc: DocModel, source: SourceInfo): ReportRecord {
     warnings,
     parser: { version: PARSER_VERSION },
   };
+}
+
+/** Below this confidence an OCR'd cell is named in a warning: one character of it may be misread. */
+export const OCR_LOW_CONFIDENCE = 0.9;
+
+/** One warning per value OCR was not sure of. The value is kept as read, never adjusted to fit the sums. */
+function ocrDoubts(values: readonly CellValue[]): ParseWarning[] {
+  return values
+    .filter((v) => v.ocr && v.ocr.confidence < OCR_LOW_CONFIDENCE)
+    .map((v) => ({
+      code: 'ocr_low_confidence',
+      message: `${v.table}.${v.row}.${v.col}: OCR read "${v.raw}" with confidence ${v.ocr!.confidence}${v.ocr!.full !== undefined ? ` (full reading "${v.ocr!.full}")` : ''}`,
+      at: v.at,
+    }));
 }

@@ -3,7 +3,7 @@
 // sits in. Tables split over pages, over several pipe tables, or printed
 // without borders all become the same stream, so the table interpreters never
 // depend on how a document cut its tables into pieces.
-import type { Block, GridCell, Provenance } from '../types.ts';
+import type { Block, GridCell, OcrReading, Provenance } from '../types.ts';
 import { isValueLike } from '../cell-value.ts';
 import { cleanText, hasCjk, labelKey } from '../text-normalize.ts';
 
@@ -12,6 +12,7 @@ export type Section = 'none' | 't2' | 't3' | 't4' | 'after';
 export interface DataCell {
   text: string;
   at: Provenance;
+  ocr?: OcrReading;
 }
 
 export interface StreamRow {
@@ -109,7 +110,7 @@ export function splitRow(cells: GridCell[], at: Provenance): Omit<StreamRow, 'se
     const c = cells[i];
     // A copy left by a colspan is the same printed cell again, not another column.
     if (!c.origin && i > 0 && cells[i - 1].text === c.text && i - 1 > lastLabel) continue;
-    data.push({ text: c.text, at: cellAt(c, at, i) });
+    data.push({ text: c.text, at: cellAt(c, at, i), ...(c.ocr ? { ocr: c.ocr } : {}) });
   }
   const hasValue = data.some((d) => cleanText(d.text) !== '');
   return {

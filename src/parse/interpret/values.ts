@@ -13,7 +13,9 @@ export interface TableResult {
 
 export function makeValue(table: TableKey, row: string, col: string, cell: DataCell): CellValue {
   const p = parseCell(cell.text);
-  return { table, row, col, value: p.value, cell: p.kind, raw: p.raw, unit: p.unit, at: cleanAt(cell.at) };
+  const v: CellValue = { table, row, col, value: p.value, cell: p.kind, raw: p.raw, unit: p.unit, at: cleanAt(cell.at) };
+  if (cell.ocr) v.ocr = cell.ocr;
+  return v;
 }
 
 /** Money columns are stored in 万元: convert printed 元/亿元, keep unit-less numbers as written. */

@@ -17,11 +17,15 @@ import { addStreamTables } from './stream-tables.ts';
 import { toTextRuns, type RawTextItem, type TextRun } from './text-runs.js';
 import { verticalFontRuns } from './vertical-text.js';
 import type { Matrix } from './matrix.ts';
+/** Same constant as src/parse/ocr (kept here so born-digital parses do not import OCR). */
+const SCANNED_PAGE_MAX_CHARS = 20;
 import type { DocumentInitParameters } from 'pdfjs-dist/types/src/display/api.js';
 
 export interface ExtractPdfOptions {
   /** Read at most this many pages (a warning records the rest were skipped). */
   maxPages?: number;
+  /** Epoch milliseconds after which OCR of scanned pages gives up (a timeout error). */
+  deadline?: number;
 }
 
 
@@ -129,18 +133,27 @@ export async function extractPdf(bytes: Uint8Array, opts: ExtractPdfOptions = {}
     }
 
     const layouts: PageLayout[] = [];
+    const pageChars: number[] = [];
     let meaningfulChars = 0;
     for (let p = 1; p <= limit; p++) {
       const layout = await readPage(doc, p, warnings).catch((err: unknown) => {
         throw new UnreadableDocumentError('corrupt', `PDF page ${p} cannot be read: ${(err as Error)?.message ?? err}`);
       });
       meaningfulChars += layout.meaningfulChars;
+      pageChars.push(layout.meaningfulChars);
       layouts.push(layout.layout);
+    }
+    // OCR hook: pages without a text layer (scans) are read from their
+    // image by src/parse/ocr, loaded only when such a page exists.
+    const textLayerChars = meaningfulChars;
+    if (pageChars.some((n) => n < SCANNED_PAGE_MAX_CHARS)) {
+      const { ocrScannedPages } = await import('../ocr/index.js');
+      meaningfulChars += await ocrScannedPages(bytes, layouts, pageChars, warnings, { deadline: opts.deadline });
     }
     if (meaningfulChars < 10) {
       throw new UnreadableDocumentError(
         'image_only',
-        `PDF has no text layer (${meaningfulChars} characters on ${limit} page(s)); it needs OCR`,
+        `PDF has no text layer (${textLayerChars} characters on ${limit} page(s)) and OCR found no text in its images`,
       );
     }
     // Tables printed without ruling lines, from the lines the ruled path left as text.

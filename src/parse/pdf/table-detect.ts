@@ -13,6 +13,7 @@
 
 import { groupLines, joinLines, tidySpaces } from './lines.js';
 import type { RulingLines, Segment } from './ruling-lines.js';
+import type { OcrReading } from '../types.js';
 import { runCenterY, splitRunByChar, type TextRun } from './text-runs.js';
 
 /** One (possibly merged) cell of a table fragment, in viewport coordinates of its page. */
@@ -23,6 +24,8 @@ export interface CellRect {
   y1: number;
   text: string;
   page: number;
+  /** Set by OCR (src/parse/ocr) on cells read from a scanned page. */
+  ocr?: OcrReading;
 }
 
 /** The part of a table drawn on one page. */

@@ -6,7 +6,7 @@
 // column boundaries, so a fragment drawn with fewer column lines (a header
 // band whose cells span several data columns) still lines up.
 
-import type { GridCell } from '../types.js';
+import type { GridCell, OcrReading } from '../types.js';
 import { clusterPositions, type TableFragment } from './table-detect.js';
 
 /** Column boundaries of two pages closer than this are the same column line (points). */
@@ -51,7 +51,7 @@ export interface BuiltGrid {
 
 /** Builds the expanded grid of one table from its fragments (in page order). */
 export function buildGrid(frags: readonly TableFragment[]): BuiltGrid {
-  interface Placed { x0: number; x1: number; y0: number; y1: number; text: string; page: number; frag: number }
+  interface Placed { x0: number; x1: number; y0: number; y1: number; text: string; page: number; frag: number; ocr?: OcrReading }
   const placed: Placed[] = [];
   let offset = 0;
   frags.forEach((f, k) => {
@@ -73,7 +73,7 @@ export function buildGrid(frags: readonly TableFragment[]): BuiltGrid {
       if (rowFrag[r] < 0) rowFrag[r] = c.frag;
       for (let col = c0; col < Math.max(c1, c0 + 1) && col < nc; col++) {
         if (grid[r][col]) continue;
-        grid[r][col] = { text: c.text, origin: first, page: c.page };
+        grid[r][col] = { text: c.text, origin: first, page: c.page, ...(c.ocr ? { ocr: c.ocr } : {}) };
         first = false;
       }
     }

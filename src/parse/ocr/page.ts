@@ -1,0 +1,121 @@
+// One scanned page → the PageLayout the PDF path assembles (text lines and
+// table fragments in points), with the recogniser's confidence on every
+// table cell. Tables are found from their ruling lines and read cell by cell
+// (a whole-page text detector merges a table row into one box and drops
+// lone zeros); text outside the tables is read line by line.
+
+import type { PageLayout } from '../pdf/assemble.js';
+import { groupLines, joinLines } from '../pdf/lines.js';
+import type { CellRect, TableFragment } from '../pdf/table-detect.js';
+import type { TextRun } from '../pdf/text-runs.js';
+import type { OcrReading, ParseWarning } from '../types.js';
+import { estimateSkew } from './deskew.js';
+import { otsuThreshold, paperLevel, rotate, type Box, type Gray } from './image.js';
+import { recognizeBoxes, type Reading } from './recognize.js';
+import { buildTables, type PixelTable } from './grid.js';
+import { eraseRulings, findRulings } from './rulings.js';
+import { textLines } from './text-lines.js';
+
+export type OcrCellRect = CellRect & { ocr: OcrReading };
+
+export interface OcrPageResult {
+  layout: PageLayout;
+  /** Degrees the scan was turned back by. */
+  skew: number;
+  cells: number;
+  lines: number;
+}
+
+export interface OcrPageInput {
+  img: Gray;
+  /** Pixels per point (dpi / 72). */
+  scale: number;
+  page: number;
+  /** Red (seal) pixels removed when the image was made grey. */
+  redPixels?: number;
+  /** 0 where seal ink was removed (see toGray). */
+  seal?: Gray;
+}
+
+export async function ocrPage(input: OcrPageInput, warnings: ParseWarning[]): Promise<OcrPageResult> {
+  const { page, scale } = input;
+  const dpi = scale * 72;
+  let img = input.img;
+  let seal = input.seal;
+  let threshold = otsuThreshold(img);
+  const skew = estimateSkew(img, threshold);
+  if (Math.abs(skew) >= 0.05) {
+    img = rotate(img, -skew);
+    if (seal) seal = rotate(seal, -skew);
+    threshold = otsuThreshold(img);
+  }
+  // Thin borders scanned or rendered at 150–200 dpi, or scaled down from a
+  // 300-dpi scan, are grey, not black: a line needs only 60 % of the gap
+  // between paper and the ink threshold in darkness summed across its width. Only long runs count as lines, so
+  // the paper's noise does not matter. A border is longer than 0.3 inch (a
+  // character stroke is shorter) and thinner than 1/20 inch (a filled bar or
+  // a photo is thicker; the summing widens a line by two pixels).
+  const paper = paperLevel(img, threshold);
+  const rulings = findRulings(img, Math.max(30, Math.round(0.6 * (paper - threshold))), Math.round(0.3 * dpi), Math.max(5, Math.round(dpi / 20)), Math.max(3, Math.round(dpi / 50)));
+  const tables = buildTables(rulings, Math.max(4, Math.round(dpi / 25)), seal);
+  const clean: Gray = { width: img.width, height: img.height, data: img.data.slice() };
+  eraseRulings(clean.data, clean.width, clean.height, rulings);
+
+  // Every line box of the page, read in one batched pass.
+  const minHeight = Math.max(4, Math.round(dpi / 30));
+  const cellLines: Box[][][] = tables.map((t) =>
+    t.cells.map((c) => {
+      const inset = Math.max(2, Math.round(dpi / 70));
+      return textLines(clean, { x0: c.x0 + inset, x1: c.x1 - inset, y0: c.y0 + inset, y1: c.y1 - inset }, threshold, minHeight);
+    }),
+  );
+  const freeLines = textLines(maskTables(clean, tables), { x0: 0, y0: 0, x1: img.width, y1: img.height }, threshold, minHeight);
+  const all: Box[] = [...cellLines.flat(2), ...freeLines];
+  const readings = await recognizeBoxes(clean, all);
+
+  let k = 0;
+  const frags: TableFragment[] = tables.map((t, ti) => {
+    const cells: OcrCellRect[] = t.cells.map((c, ci) => {
+      const parts: Reading[] = cellLines[ti][ci].map(() => readings[k++]);
+      const text = joinLines(parts.map((p) => p.text).filter(Boolean));
+      const ocr: OcrReading = { confidence: round3(Math.min(1, ...parts.map((p) => p.confidence))) };
+      const full = parts.some((p) => p.full !== undefined) ? joinLines(parts.map((p) => p.full ?? p.text)) : undefined;
+      if (full !== undefined && full !== text) ocr.full = full;
+      return { x0: c.x0 / scale, x1: c.x1 / scale, y0: c.y0 / scale, y1: c.y1 / scale, text, page, ocr };
+    });
+    return {
+      page, cells, irregularCells: 0,
+      left: t.box.x0 / scale, right: t.box.x1 / scale, top: t.box.y0 / scale, bottom: t.box.y1 / scale,
+      xs: t.xs.map((x) => x / scale),
+    };
+  });
+  const runs: TextRun[] = freeLines.map((b) => {
+    const r = readings[k++];
+    const fs = ((b.y1 - b.y0) / scale) * 0.85;
+    return { text: r.text, x: b.x0 / scale, right: b.x1 / scale, base: b.y1 / scale - fs * 0.12, fs, page };
+  }).filter((r) => r.text.trim() !== '');
+  if (input.redPixels && input.redPixels > 0.0005 * img.width * img.height) {
+    warnings.push({ code: 'ocr_seal_removed', message: `page ${page}: red ink (a seal) removed before reading the scan`, at: { page } });
+  }
+  return {
+    layout: { page, height: img.height / scale, lines: groupLines(runs), tables: frags },
+    skew,
+    cells: frags.reduce((s, f) => s + f.cells.length, 0),
+    lines: runs.length,
+  };
+}
+
+/** A copy of the page with the tables painted white, so only the text around them is left. */
+function maskTables(img: Gray, tables: readonly PixelTable[]): Gray {
+  if (tables.length === 0) return img;
+  const data = img.data.slice();
+  for (const t of tables) {
+    const x0 = Math.max(0, Math.floor(t.box.x0) - 3), x1 = Math.min(img.width, Math.ceil(t.box.x1) + 3);
+    for (let y = Math.max(0, Math.floor(t.box.y0) - 3); y < Math.min(img.height, Math.ceil(t.box.y1) + 3); y++) data.fill(255, y * img.width + x0, y * img.width + x1);
+  }
+  return { width: img.width, height: img.height, data };
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

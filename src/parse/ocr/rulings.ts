@@ -1,0 +1,112 @@
+// Ruling lines of a scanned page: long, thin runs of ink. A table border is
+// a horizontal or vertical run much longer than any stroke of a character;
+// runs are allowed short breaks (scanner noise, JPEG blocks, faded toner)
+// and runs of neighbouring pixel rows are merged into one line of some
+// thickness, which is also erased from the image before text is read.
+
+import type { Gray } from './image.js';
+
+export interface HSeg { y: number; x0: number; x1: number; t0: number; t1: number }
+export interface VSeg { x: number; y0: number; y1: number; t0: number; t1: number }
+
+interface Run { pos: number; a: number; b: number }
+
+/** Runs of ink ≥ minLen along one axis; `at(i, j)` is ink at position j of line i. */
+function runs(lines: number, length: number, at: (i: number, j: number) => boolean, minLen: number, maxGap: number): Run[] {
+  const out: Run[] = [];
+  for (let i = 0; i < lines; i++) {
+    let start = -1, lastInk = -1;
+    for (let j = 0; j <= length; j++) {
+      const ink = j < length && at(i, j);
+      if (ink) {
+        if (start < 0) start = j;
+        lastInk = j;
+      } else if (start >= 0 && (j - lastInk > maxGap || j === length)) {
+        if (lastInk - start + 1 >= minLen) out.push({ pos: i, a: start, b: lastInk + 1 });
+        start = -1;
+      }
+    }
+  }
+  return out;
+}
+
+/** Merges runs of adjacent lines (pixel rows or columns) that overlap into one thick line. */
+function mergeRuns(rs: Run[], maxThickness: number): { pos: number; a: number; b: number; t0: number; t1: number }[] {
+  interface Group { t0: number; t1: number; a: number; b: number; sum: number; n: number }
+  const open: Group[] = [];
+  const done: Group[] = [];
+  for (const r of rs) {
+    // Groups that did not continue on the previous two lines are finished.
+    for (let k = open.length - 1; k >= 0; k--) if (open[k].t1 < r.pos - 2) done.push(...open.splice(k, 1));
+    const g = open.find((o) => o.t1 < r.pos && Math.min(o.b, r.b) - Math.max(o.a, r.a) > 0.5 * Math.min(o.b - o.a, r.b - r.a));
+    if (g) {
+      g.t1 = r.pos;
+      g.a = Math.min(g.a, r.a);
+      g.b = Math.max(g.b, r.b);
+      g.sum += r.pos;
+      g.n++;
+    } else {
+      open.push({ t0: r.pos, t1: r.pos, a: r.a, b: r.b, sum: r.pos, n: 1 });
+    }
+  }
+  done.push(...open);
+  // A "line" thicker than this is a filled block or a black photo, not a border.
+  return done.filter((g) => g.t1 - g.t0 + 1 <= maxThickness).map((g) => ({ pos: g.sum / g.n, a: g.a, b: g.b, t0: g.t0, t1: g.t1 }));
+}
+
+export interface Rulings { h: HSeg[]; v: VSeg[] }
+
+/**
+ * How much darker each pixel is than the darker of the two pixels `reach` away on either side across the line direction
+ * (`step` = 1 for vertical lines, the row length for horizontal ones). A
+ * border is darker than both its sides, also where it edges a grey-shaded
+ * header row; the inside of the shading is not.
+ */
+function contrast(img: Gray, step: number, reach: number): Uint8Array {
+  const { data } = img;
+  const out = new Uint8Array(data.length);
+  const off = step * reach;
+  for (let i = off; i < data.length - off; i++) {
+    const ref = Math.min(data[i - off], data[i + off]);
+    if (data[i] < ref) out[i] = ref - data[i];
+  }
+  return out;
+}
+
+/**
+ * Horizontal and vertical lines of a grey image. A thin border scanned at an
+ * angle, or turned back by deskewing, is smeared over two or three pixel
+ * rows, none of them dark: a pixel is on a horizontal line when its
+ * contrast (see above) and that of its neighbours above and below add up
+ * to `minDark` (likewise left and right for vertical lines). `minLen` is the
+ * shortest border (pixels): longer than a character's stroke, shorter than
+ * the narrowest cell; `reach` a little more than the thickest border.
+ */
+export function findRulings(img: Gray, minDark: number, minLen: number, maxThickness: number, reach = 4): Rulings {
+  const { width, height } = img;
+  const ch = contrast(img, width, reach);
+  const hr = runs(height, width, (y, x) => {
+    const k = y * width + x;
+    return ch[k] + (y > 0 ? ch[k - width] : 0) + (y + 1 < height ? ch[k + width] : 0) >= minDark;
+  }, minLen, 2);
+  const cv = contrast(img, 1, reach);
+  const vr = runs(width, height, (x, y) => {
+    const k = y * width + x;
+    return cv[k] + (x > 0 ? cv[k - 1] : 0) + (x + 1 < width ? cv[k + 1] : 0) >= minDark;
+  }, minLen, 2);
+  const h = mergeRuns(hr, maxThickness).map((g) => ({ y: g.pos, x0: g.a, x1: g.b, t0: g.t0, t1: g.t1 }));
+  const v = mergeRuns(vr, maxThickness).map((g) => ({ x: g.pos, y0: g.a, y1: g.b, t0: g.t0, t1: g.t1 }));
+  return { h, v };
+}
+
+/** Paints the rulings white in `data` (grey, 255 = paper), one pixel beyond their thickness. */
+export function eraseRulings(data: Uint8Array, width: number, height: number, r: Rulings): void {
+  for (const s of r.h) {
+    for (let y = Math.max(0, s.t0 - 1); y <= Math.min(height - 1, s.t1 + 1); y++) data.fill(255, y * width + Math.max(0, s.x0 - 1), y * width + Math.min(width, s.x1 + 1));
+  }
+  for (const s of r.v) {
+    for (let y = Math.max(0, s.y0 - 1); y < Math.min(height, s.y1 + 1); y++) {
+      data.fill(255, y * width + Math.max(0, s.t0 - 1), y * width + Math.min(width, s.t1 + 2));
+    }
+  }
+}
