@@ -1,7 +1,7 @@
 // The interpreter: a DocModel from any format → the canonical ReportRecord.
 // Identity, template, the three tables, narrative figures and checks, with
 // every guess recorded as a warning.
-import type { CellValue, DocModel, MissingCell, ParseWarning, ReportRecord, SourceInfo, Template } from '../types.ts';
+import type { CellValue, CheckResult, DocModel, MissingCell, ParseWarning, ReportRecord, SourceInfo, Template } from '../types.ts';
 import { T2_ROWS, T3_COLS, T4_COLS, T4_ROWS } from '../schema.ts';
 import { buildRowStream } from './rows.ts';
 import { readIdentity } from './identity.ts';
@@ -11,6 +11,7 @@ import { interpretTable4 } from './table4.ts';
 import { readNarrative } from './narrative.ts';
 import { runChecks } from './checks.ts';
 import { describeAgency } from './describe-agency.ts';
+import { readLegacy } from '../legacy/index.ts';
 
 export const PARSER_VERSION = '1.0.0';
 
@@ -73,10 +74,14 @@ export function interpret(doc: DocModel, source: SourceInfo): ReportRecord {
   const template = decideTemplate(identity.year, t2.headerCols, t2.rowsFound, t3.otherSubrows, tableValues.length > 0, warnings);
   let values: CellValue[] = [];
   let missing: MissingCell[] = [];
+  let legacyChecks: CheckResult[] = [];
   if (template === 'legacy') {
-    // Pre-2019 statistics tables are province-specific: nothing maps onto the
-    // canonical cells, so no value is reported rather than a guessed one.
-    if (tableValues.length) warnings.push({ code: 'legacy_tables_ignored', message: 'a pre-2019 report: its statistics tables are not mapped onto the 2019/2021 cells' });
+    // Pre-2019 statistics tables are province-specific: they are read into
+    // the legacy schema (the `l` family), never copied into t2/t3/t4.
+    const legacy = readLegacy(doc);
+    values = legacy.values;
+    legacyChecks = legacy.checks;
+    warnings.push(...legacy.warnings);
   } else {
     values = tableValues;
     warnings.push(...t2.warnings, ...t3.warnings, ...t4.warnings);
@@ -89,7 +94,7 @@ export function interpret(doc: DocModel, source: SourceInfo): ReportRecord {
   }
   const narrative = readNarrative(doc);
   warnings.push(...narrative.warnings);
-  const checks = template === 'legacy' ? [] : runChecks(values, t3.otherSubrows ?? false, narrative.figures);
+  const checks = template === 'legacy' ? legacyChecks : runChecks(values, t3.otherSubrows ?? false, narrative.figures);
   const agency = identity.agency ? describeAgency(identity.agency, identity.agencyVariants, source.url, warnings) : null;
   return {
     source,
