@@ -13,7 +13,7 @@ import { runChecks } from './checks.ts';
 import { describeAgency } from './describe-agency.ts';
 import { readLegacy } from '../legacy/index.ts';
 
-export const PARSER_VERSION = '1.0.0';
+export const PARSER_VERSION = '1.1.0';
 
 const EVIDENCE_2021 = ['issued', 'repealed', 'in_force'];
 const EVIDENCE_2019 = ['new_made', 'new_published', 'total_published', 'previous_year', 'change', 'projects'];
