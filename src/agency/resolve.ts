@@ -10,6 +10,7 @@
 import kindsFile from './data/kinds.json' with { type: 'json' };
 import overridesFile from './data/overrides.json' with { type: 'json' };
 import { loadRegions, type Region, type RegionIndex } from './regions.ts';
+import { bareLevelName, canonicalInstitution } from './short-names.ts';
 
 export type AgencyLevel = 'national' | 'province' | 'city' | 'county' | 'township';
 export type KindGroup = 'government' | 'general_office' | 'department';
@@ -91,7 +92,8 @@ function levelOf(region: Region): AgencyLevel {
   return region.level;
 }
 
-function makeAgency(index: RegionIndex, name: string, region: Region | null, institution: string, o?: Override): Agency {
+function makeAgency(index: RegionIndex, name: string, region: Region | null, printedInstitution: string, o?: Override): Agency {
+  const institution = canonicalInstitution(printedInstitution);
   const k = o ? { kind: o.kind, group: classifyKind(institution)?.group ?? 'department' } : classifyKind(institution);
   const regionCode = o?.region ?? region?.code ?? null;
   return {
@@ -196,6 +198,8 @@ function resolveUncached(name: string, hints: { url?: string; regionText?: strin
   }
   const chains = regionChains(index, name);
   if (chains.length === 0) {
+    const bare = resolveBareLevel(index, name, hints);
+    if (bare) return bare;
     return { status: 'unresolved', agency: makeAgency(index, name, null, name), reason: 'no division name at the start of the publisher name' };
   }
   let picked = chains;
@@ -222,4 +226,14 @@ function resolveUncached(name: string, hints: { url?: string; regionText?: strin
   // A bare division name ("上海市") used as a publisher means its government.
   const institution = rest || '人民政府';
   return { status: 'resolved', agency: makeAgency(index, name, region, institution), via };
+}
+
+/** "县地税局" on a county's site: the hinted region's body, when the hint names exactly one region of the level the name says. */
+function resolveBareLevel(index: RegionIndex, name: string, hints: { url?: string; regionText?: string }): AgencyResolution | null {
+  const bare = bareLevelName(name);
+  if (!bare) return null;
+  const hinted = hintRegions(index, hints);
+  const regions = (hinted?.codes ?? []).map((c) => index.byCode.get(c)).filter((r): r is Region => !!r && bare.levels.includes(r.level));
+  if (!hinted || regions.length !== 1) return null;
+  return { status: 'resolved', agency: makeAgency(index, name, regions[0], bare.institution), via: hinted.via };
 }
