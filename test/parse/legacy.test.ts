@@ -120,6 +120,21 @@ describe('legacy prose', () => {
     expect(r.values.find((v) => v.row === 'requests.received')?.evidence?.sentence).toBe('全年共受理政府信息公开申请21件，均已按时答复。');
   });
 
+  it('reads the answer kinds and joint statements of none in a sentence', async () => {
+    const r = await parseDocument(page([
+      '本报告所列数据的统计期限自2016年1月1日起至2016年12月31日。',
+      '2016年，我局全年共主动公开政府信息156条。',
+      '全年共受理政府信息公开申请3件，其中网上申请2件，当面申请1件。',
+      '其中同意公开2件，部分公开1件，不予公开0件。',
+      '本年度我局行政复议、行政诉讼均为0件。',
+      '制作、获取政府信息中不予公开信息数1854条。',
+    ].join('\n')), { path: 'x.html' });
+    expect(legacyValues(r)).toEqual({
+      'proactive.total.year': 156, 'requests.received.year': 3, 'requests.online.year': 2, 'requests.in_person.year': 1,
+      'answers.granted.year': 2, 'answers.partially_granted.year': 1, 'answers.denied.year': 0, 'review.total.year': 0, 'litigation.total.year': 0,
+    });
+  });
+
   it('takes a part of the body for nothing, and disagreeing statements for nothing', async () => {
     const r = await parseDocument(page([
       '本报告所列数据的统计期限自2016年1月1日起至2016年12月31日。',

@@ -86,7 +86,8 @@ export function resolveTables(tables: LegacyTable[], prose: ProseStatement[]): {
       }
       seen.add(row.id);
       let scale = 1;
-      let unit = item.unit;
+      // The unit of a row: its unit column, its label's （元）, else one printed in the cell itself.
+      let unit = item.unit ?? one.year?.unit ?? one.cumulative?.unit ?? null;
       if (row.unit === 'money') {
         if (unit === '元') scale = 1 / 10_000;
         else if (unit !== '万元') {

@@ -123,16 +123,26 @@ const TEXT_HEADER = /指标名称\s*(?:计量)?单位\s*((?:(?:本年度?|\d{4}�
 
 /** The statistics table of a text dump, where the cells of a row ran together. */
 export function textTables(blocks: Block[]): LegacyTable[] {
+  // The table may be one paragraph (cells run together) or one cell per line: the text is read as one.
+  const texts = blocks.filter((b): b is Extract<Block, { kind: 'text' }> => b.kind === 'text');
+  const text = texts.map((b) => b.text).join('\n');
   const out: LegacyTable[] = [];
-  for (const b of blocks) {
-    if (b.kind !== 'text') continue;
-    const h = TEXT_HEADER.exec(b.text);
-    if (!h) continue;
+  for (const h of text.matchAll(new RegExp(TEXT_HEADER.source, 'g'))) {
     const cols: LegacyCol[] = [];
     for (const m of h[1].matchAll(/本年度?|\d{4}年度?|本期|历年累计|累计/g)) cols.push(colOf(m[0])!);
-    out.push(readTextTable(b.text.slice(h.index + h[0].length), cols, b.line));
+    out.push(readTextTable(text.slice(h.index + h[0].length), cols, lineAt(texts, h.index)));
   }
   return out;
+}
+
+/** The source line of the block holding this offset of the joined text. */
+function lineAt(texts: { text: string; line?: number }[], offset: number): number | undefined {
+  let pos = 0;
+  for (const b of texts) {
+    if (offset < pos + b.text.length + 1) return b.line;
+    pos += b.text.length + 1;
+  }
+  return undefined;
 }
 
 function readTextTable(text: string, cols: LegacyCol[], line: number | undefined): LegacyTable {
