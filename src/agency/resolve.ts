@@ -13,6 +13,7 @@ import { classifyKind, type KindGroup } from './kinds.ts';
 import { nearDivisions, type NearCandidate } from './near-match.ts';
 
 export { classifyKind, type KindGroup };
+import { bareLevelName, canonicalInstitution } from './short-names.ts';
 
 export type AgencyLevel = 'national' | 'province' | 'city' | 'county' | 'township';
 
@@ -106,7 +107,8 @@ function levelOf(region: Region): AgencyLevel {
   return region.level;
 }
 
-function makeAgency(index: RegionIndex, name: string, region: Region | null, institution: string, o?: Override): Agency {
+function makeAgency(index: RegionIndex, name: string, region: Region | null, printedInstitution: string, o?: Override): Agency {
+  const institution = canonicalInstitution(printedInstitution);
   const k = o ? { kind: o.kind, group: classifyKind(institution)?.group ?? 'department' } : classifyKind(institution);
   const regionCode = o?.region ?? region?.code ?? null;
   return {
@@ -215,6 +217,8 @@ function resolveUncached(name: string, hints: { url?: string; regionText?: strin
   // A name one character off several divisions is read as none of them; say which.
   const nearTies = ties.length ? ties.map((t) => `"${t[0].printed}" is one character off ${t.map((c) => `${c.region.name} (${c.region.code})`).join(', ')}`).join('; ') : undefined;
   if (chains.length === 0) {
+    const bare = resolveBareLevel(index, name, hints);
+    if (bare) return bare;
     return { status: 'unresolved', agency: makeAgency(index, name, null, name), reason: `no division name at the start of the publisher name${nearTies ? ` (${nearTies})` : ''}` };
   }
   let picked = chains;
@@ -242,4 +246,14 @@ function resolveUncached(name: string, hints: { url?: string; regionText?: strin
   const agency = makeAgency(index, name, region, institution);
   if (!near) return nearTies ? { status: 'resolved', agency, via, nearTies } : { status: 'resolved', agency, via };
   return { status: 'resolved', agency, via, near: { printed: near.printed, official: near.region.name, code: near.region.code } };
+}
+
+/** "县地税局" on a county's site: the hinted region's body, when the hint names exactly one region of the level the name says. */
+function resolveBareLevel(index: RegionIndex, name: string, hints: { url?: string; regionText?: string }): AgencyResolution | null {
+  const bare = bareLevelName(name);
+  if (!bare) return null;
+  const hinted = hintRegions(index, hints);
+  const regions = (hinted?.codes ?? []).map((c) => index.byCode.get(c)).filter((r): r is Region => !!r && bare.levels.includes(r.level));
+  if (!hinted || regions.length !== 1) return null;
+  return { status: 'resolved', agency: makeAgency(index, name, regions[0], bare.institution), via: hinted.via };
 }

@@ -86,7 +86,8 @@ export interface Provenance {
 }
 
 export interface CellValue {
-  table: 't2' | 't3' | 't4';
+  /** t2–t4: the national format's tables; l: the legacy (2008–2018) schema, from its 统计表 or its prose. */
+  table: 't2' | 't3' | 't4' | 'l';
   row: string;
   col: string;
   value: number | null;
@@ -102,6 +103,10 @@ export interface CellValue {
   derived?: true;
   /** Present when the cell was read by OCR from a scanned page. */
   ocr?: OcrReading;
+  /** A legacy value stated in a sentence rather than tabulated: the sentence and clause it came from. */
+  evidence?: { sentence: string; clause: string };
+  /** How a value was read where reading it took more than one cell (a run-together legacy cell's proven split). */
+  note?: string;
 }
 
 export interface MissingCell {
@@ -128,9 +133,13 @@ export interface NarrativeFigure {
 export type CheckStatus = 'pass' | 'fail' | 'not_assessable';
 
 export interface CheckResult {
-  /** Relation id: "r1".."r4", "r6" plus what it applies to, e.g. "r1:t3.*.total". */
+  /**
+   * Relation id: "r1".."r4", "r6" plus what it applies to, e.g. "r1:t3.*.total";
+   * legacy reports: "l7:…" (channels sum to requests received), "l8:…" (answer
+   * kinds sum to answers), "l9:…" (cumulative ≥ this year).
+   */
   id: string;
-  relation: 1 | 2 | 3 | 4 | 5 | 6;
+  relation: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
   status: CheckStatus;
   left: number | null;
   right: number | null;

@@ -38,6 +38,10 @@ export type CellProvenance = {
   row_index: number | null;
   col_index: number | null;
   line: number | null;
+  /** A legacy value stated in the prose: the sentence it came from (its position is the sentence, not a cell). */
+  sentence: string | null;
+  /** How the value was read when it took more than one cell (a run-together legacy cell's proven split). */
+  note: string | null;
 };
 
 export class CellLocator {
@@ -79,6 +83,7 @@ export class CellLocator {
       return {
         metric, value: c.value, stored_value: stored.get(metric) ?? null, in_store: stored.has(metric), cell: c.cell, raw: v?.raw ?? null, unit: v?.unit ?? null, derived: c.derived,
         page: v?.at.page ?? null, table_index: v?.at.table ?? null, row_index: v?.at.row ?? null, col_index: v?.at.col ?? null, line: v?.at.line ?? null,
+        sentence: v?.evidence?.sentence ?? null, note: v?.note ?? null,
       };
     });
     const matches = rows.length === stored.size && rows.every((r) => r.in_store && r.stored_value === r.value);

@@ -3,7 +3,7 @@
 // travels without them.
 import { MISSING_NOTE, type QueryResult, type QueryRow } from './query.ts';
 
-const COLS: (keyof QueryRow)[] = ['agency', 'agency_id', 'region_code', 'region_name', 'province', 'city', 'kind', 'level', 'year', 'value', 'blanks', 'cells', 'missing'];
+const COLS: (keyof QueryRow)[] = ['agency', 'agency_id', 'region_code', 'region_name', 'province', 'city', 'kind', 'level', 'year', 'regime', 'value', 'blanks', 'cells', 'missing'];
 
 function columnsOf(r: QueryResult): (keyof QueryRow)[] {
   return COLS.filter((c) => r.rows.some((row) => c in row));

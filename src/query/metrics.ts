@@ -5,11 +5,40 @@
 // sum(numerator) / sum(denominator) within each group, so a region's rate
 // weighs its agencies by their volume rather than averaging their rates.
 import { splitMetricKey } from '../store/derive.ts';
+import seriesFile from './series.json' with { type: 'json' };
 
 export type MetricDef =
   | { type: 'cell'; id: string; cell: string; description: string }
   | { type: 'ratio'; id: string; numerator: string[]; denominator: string[]; description: string }
-  | { type: 'narrative'; id: string; narrative: string; description: string };
+  | { type: 'narrative'; id: string; narrative: string; description: string }
+  | SeriesDef;
+
+/** A series across the legacy (l) and national (t2–t4) regimes, defined as data in series.json. */
+export interface SeriesDef {
+  type: 'series';
+  id: string;
+  legacy: string[];
+  national: string[];
+  label_zh: string;
+  label_en: string;
+  caveat: string;
+  description: string;
+}
+
+export type Regime = 'legacy' | 'national';
+
+/** Where a series changes definition, and what to say there. */
+export const REGIME_BREAK: { after: number; note: string } = seriesFile.break;
+
+export const SERIES: Record<string, SeriesDef> = Object.fromEntries(seriesFile.series.map((s) => [s.id, {
+  type: 'series' as const, ...s,
+  description: `${s.label_en} (${s.label_zh}) across regimes: legacy ${s.legacy.join(' + ')}, national ${s.national.join(' + ')}; ${s.caveat}`,
+}]));
+
+/** The regime a stored cell belongs to: legacy cells are the l family. */
+export function regimeOfCell(cell: string): Regime {
+  return cell.startsWith('l.') ? 'legacy' : 'national';
+}
 
 const t4Decided = (row: string): string[] => [`t4.${row}.upheld`, `t4.${row}.corrected`, `t4.${row}.other`];
 
@@ -45,17 +74,18 @@ export const DERIVED_METRICS: Record<string, MetricDef> = {
 
 /** `t3.granted.total`, a derived metric name, or `narrative.<figure>` for any narrative figure. */
 export function resolveMetric(id: string): MetricDef {
-  const d = DERIVED_METRICS[id];
+  const d = DERIVED_METRICS[id] ?? SERIES[id];
   if (d) return d;
   if (id.startsWith('narrative.')) {
     const name = id.slice('narrative.'.length);
     return { type: 'narrative', id, narrative: name, description: `narrative figure ${name}` };
   }
   if (splitMetricKey(id)) return { type: 'cell', id, cell: id, description: `cell ${id}` };
-  throw new Error(`unknown metric "${id}": use table.row.col (e.g. t3.new_received.total), narrative.<name> or one of ${Object.keys(DERIVED_METRICS).join(', ')}`);
+  throw new Error(`unknown metric "${id}": use table.row.col (e.g. t3.new_received.total, l.requests.received.year), narrative.<name> or one of ${[...Object.keys(DERIVED_METRICS), ...Object.keys(SERIES)].join(', ')}`);
 }
 
 /** The stored cells a metric reads. */
 export function cellsOf(m: MetricDef): string[] {
+  if (m.type === 'series') return [...m.legacy, ...m.national];
   return m.type === 'cell' ? [m.cell] : m.type === 'ratio' ? [...new Set([...m.numerator, ...m.denominator])] : [];
 }

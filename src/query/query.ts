@@ -10,7 +10,7 @@ import type { StoreReader } from '../store/reader.ts';
 import { isValid } from '../store/reader.ts';
 import type { AgencyRow } from '../store/tables.ts';
 import { agencyMask, type AgencyFilter } from './filters.ts';
-import { cellsOf, resolveMetric, type MetricDef } from './metrics.ts';
+import { cellsOf, regimeOfCell, REGIME_BREAK, resolveMetric, type MetricDef, type Regime } from './metrics.ts';
 
 export type GroupKey = 'agency' | 'year' | 'region' | 'province' | 'city' | 'kind' | 'level';
 export type BlankTreatment = 'zero' | 'null';
@@ -35,6 +35,8 @@ export interface QueryRow {
   kind?: string | null;
   level?: string | null;
   year?: number | null;
+  /** For a series: which regime's cells gave this row (a series answers one row per group and regime). */
+  regime?: Regime;
   value: number | null;
   /** Cells read as blank or dash (no number) in this group. */
   blanks: number;
@@ -56,6 +58,8 @@ export interface QueryResult {
   blanks_note: string;
   /** What the rows' `missing` counts. */
   missing_note: string;
+  /** For a series: the year after which the definitions change, and what changed. */
+  regime_break?: { after: number; note: string };
   rows: QueryRow[];
 }
 
@@ -119,16 +123,21 @@ export async function runQuery(store: StoreReader, opts: QueryOptions): Promise<
   // The agency's part of a group key is the same for all its rows: built once per agency, not per row.
   const agencyParts = new Array<string | undefined>(store.agencies.length);
   const groupsByYear = by.includes('year');
-  const keyOf = (agency: number, year: number | null): string => {
+  const keyOf = (agency: number, year: number | null, regime: Regime | undefined): string => {
     const a = (agencyParts[agency] ??= by.filter((k) => k !== 'year').map((k) => groupKeyPart(k, store.agencies[agency])).join('\u0001'));
-    return groupsByYear ? `${a}\u0002${year}` : a;
+    const k = groupsByYear ? `${a}\u0002${year}` : a;
+    return regime ? `${k}\u0003${regime}` : k;
   };
   const parts = def.type === 'narrative' ? [def.id] : cellsOf(def);
-  const accFor = (agency: number, year: number | null): Acc => {
-    const k = keyOf(agency, year);
+  // A series keeps its regimes apart: each part's rows go to its regime's group, never summed across.
+  const regimeOf = (part: string): Regime | undefined => (def.type === 'series' ? regimeOfCell(part) : undefined);
+  const accFor = (agency: number, year: number | null, regime?: Regime): Acc => {
+    const k = keyOf(agency, year, regime);
     let acc = groups.get(k);
     if (!acc) {
-      acc = { row: groupRow(by, store.agencies[agency], year), sums: new Float64Array(parts.length), numbers: new Int32Array(parts.length) };
+      const row = groupRow(by, store.agencies[agency], year);
+      if (regime) row.regime = regime;
+      acc = { row, sums: new Float64Array(parts.length), numbers: new Int32Array(parts.length) };
       groups.set(k, acc);
     }
     return acc;
@@ -146,12 +155,13 @@ export async function runQuery(store: StoreReader, opts: QueryOptions): Promise<
   } else if (count > 0) {
     const active = store.active;
     for (let p = 0; p < parts.length; p++) {
+      const regime = regimeOf(parts[p]);
       for await (const s of store.scanMetric(parts[p], years, { min, max })) {
         const { report, agency, value, valueValid } = s;
         for (let i = 0; i < s.length; i++) {
           const ag = agency[i];
           if (ag < 0 || !mask[ag] || !active[report[i]]) continue;
-          const acc = accFor(ag, s.year);
+          const acc = accFor(ag, s.year, regime);
           acc.row.cells++;
           if (isValid(valueValid, i)) {
             acc.sums[p] += value[i];
@@ -169,7 +179,8 @@ export async function runQuery(store: StoreReader, opts: QueryOptions): Promise<
     for (const g of store.gaps) {
       if (!mask[g.agency]) continue;
       if (years && (g.year === null || !years.has(g.year))) continue;
-      if (g.cells.some((m) => parts.some((p) => missingCellAffects(m, p)))) accFor(g.agency, g.year).row.missing++;
+      const hit = parts.find((p) => g.cells.some((m) => missingCellAffects(m, p)));
+      if (hit) accFor(g.agency, g.year, regimeOf(hit)).row.missing++;
     }
   }
   let rows = [...groups.values()].map((acc) => ({ ...acc.row, value: finish(def, acc, parts) }));
@@ -179,7 +190,10 @@ export async function runQuery(store: StoreReader, opts: QueryOptions): Promise<
     rows.sort((a, b) => (a.value === null ? 1 : b.value === null ? -1 : dir * (a.value - b.value)) || compareRows(a, b, by));
     if (opts.top !== undefined) rows = rows.slice(0, opts.top);
   }
-  return { metric: def.id, definition: def.description, by, blanks, blanks_note: BLANK_NOTES[blanks], missing_note: MISSING_NOTE, rows };
+  return {
+    metric: def.id, definition: def.description, by, blanks, blanks_note: BLANK_NOTES[blanks], missing_note: MISSING_NOTE,
+    ...(def.type === 'series' ? { regime_break: REGIME_BREAK } : {}), rows,
+  };
 }
 
 /** Does a cell the document lacks feed this stored cell: the cell itself, or a sub-row of a derived category total? */
@@ -210,7 +224,8 @@ function compareRows(a: QueryRow, b: QueryRow, by: GroupKey[]): number {
     if (y === null || y === undefined) return -1;
     return x < y ? -1 : 1;
   }
-  return 0;
+  // A series' regimes of one group: legacy (the older) first.
+  return a.regime === b.regime ? 0 : a.regime === 'legacy' ? -1 : 1;
 }
 
 export interface ProfileRow {

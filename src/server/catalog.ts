@@ -2,7 +2,7 @@
 // label as printed in the national format and an English name, so that the
 // dashboards show 中文 labels with the English name available. Labels follow
 // ../shared/docs/report-format.md (the canonical identifiers).
-import { DERIVED_METRICS } from '../query/metrics.ts';
+import { DERIVED_METRICS, REGIME_BREAK, SERIES } from '../query/metrics.ts';
 import type { StoreReader } from '../store/reader.ts';
 
 type Label = [zh: string, en: string];
@@ -11,7 +11,20 @@ const TABLES: Record<string, Label> = {
   t2: ['主动公开政府信息情况', 'Proactive disclosure'],
   t3: ['收到和处理政府信息公开申请情况', 'Requests received and handled'],
   t4: ['行政复议、行政诉讼情况', 'Administrative reconsideration and litigation'],
+  l: ['2008–2018年统计表（旧格式）', 'Legacy statistics, 2008–2018'],
 };
+
+/** Rows of the legacy schema (l), by their usual labels. */
+const LEGACY_ROWS: Record<string, Label> = {
+  'proactive.total': ['主动公开政府信息数', 'information proactively disclosed'], 'proactive.normative_documents': ['主动公开规范性文件数', 'normative documents disclosed'],
+  'requests.received': ['收到申请数', 'requests received'], 'requests.in_person': ['当面申请数', 'requests in person'], 'requests.fax': ['传真申请数', 'requests by fax'],
+  'requests.email': ['电子邮件申请数', 'requests by e-mail'], 'requests.online': ['网上申请数', 'requests online'], 'requests.letter': ['信函申请数', 'requests by letter'],
+  'requests.other': ['其他形式申请数', 'requests in other forms'], 'answers.total': ['对申请的答复总数', 'answers'], 'answers.granted': ['同意公开答复数', 'granted'],
+  'answers.partially_granted': ['同意部分公开答复数', 'partially granted'], 'answers.denied': ['不同意公开答复数', 'denied'], 'answers.not_held': ['不属于本机关公开', 'not held by this body'],
+  'answers.nonexistent': ['信息不存在', 'information does not exist'], 'review.total': ['行政复议数', 'administrative reconsideration'], 'litigation.total': ['行政诉讼数', 'administrative litigation'],
+  'complaints.total': ['行政申诉数', 'complaints'], 'fees.amount_10k_yuan': ['依申请公开收取的费用（万元）', 'fees charged (10k yuan)'],
+};
+const LEGACY_COLS: Record<string, Label> = { year: ['本年度', 'this year'], cumulative: ['历年累计', 'cumulative'] };
 
 const ROWS: Record<string, Label> = {
   // table 2
@@ -61,21 +74,25 @@ const DERIVED: Record<string, Label> = {
 
 export interface MetricInfo {
   id: string;
-  type: 'cell' | 'ratio' | 'narrative';
+  type: 'cell' | 'ratio' | 'narrative' | 'series';
   table: string | null;
   label_zh: string;
   label_en: string;
   description: string;
   unit: string;
+  /** For a series: the cells of each regime, and where the definitions change. */
+  legacy?: string[];
+  national?: string[];
+  regime_break?: number;
 }
 
 function cellInfo(id: string): MetricInfo {
   const [table, ...rest] = id.split('.');
   const col = rest.at(-1)!;
   const row = rest.slice(0, -1).join('.');
-  const r = ROWS[row] ?? [row, row];
-  const c = COLS[col] ?? [col, col];
-  const unit = col === 'amount_10k_yuan' ? '万元' : table === 't2' ? '件' : '件';
+  const r = (table === 'l' ? LEGACY_ROWS[row] : ROWS[row]) ?? [row, row];
+  const c = (table === 'l' ? LEGACY_COLS[col] : COLS[col]) ?? [col, col];
+  const unit = col === 'amount_10k_yuan' || row === 'fees.amount_10k_yuan' ? '万元' : table === 'l' && row.startsWith('proactive') ? '条' : '件';
   return {
     id, type: 'cell', table, label_zh: `${r[0]} · ${c[0]}`, label_en: `${r[1]} · ${c[1]}`,
     description: `${TABLES[table]?.[0] ?? table} (${TABLES[table]?.[1] ?? table}): ${r[0]} / ${c[0]}`, unit,
@@ -88,6 +105,10 @@ export function metricLabel(id: string): Label {
 }
 
 export function describeMetric(id: string): MetricInfo {
+  const sd = SERIES[id];
+  if (sd) {
+    return { id, type: 'series', table: null, label_zh: sd.label_zh, label_en: sd.label_en, description: sd.description, unit: id === 'series.fees' ? '万元' : '件', legacy: sd.legacy, national: sd.national, regime_break: REGIME_BREAK.after };
+  }
   const d = DERIVED_METRICS[id];
   if (d) {
     const l = DERIVED[id] ?? [id, id];
@@ -101,8 +122,8 @@ export function describeMetric(id: string): MetricInfo {
   return cellInfo(id);
 }
 
-/** Every metric of this store: derived ones first, then narrative figures, then stored cells. */
+/** Every metric of this store: derived ones first, then the cross-regime series, narrative figures, then stored cells. */
 export function metricCatalog(store: StoreReader): MetricInfo[] {
   const narrative = store.manifest.dictionaries.narrative.map((n) => `narrative.${n}`);
-  return [...Object.keys(DERIVED_METRICS), ...narrative, ...store.metrics()].map(describeMetric);
+  return [...Object.keys(DERIVED_METRICS), ...Object.keys(SERIES), ...narrative, ...store.metrics()].map(describeMetric);
 }

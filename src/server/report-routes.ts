@@ -90,7 +90,7 @@ export function reportRouter(store: StoreHandle, dataDir: string, cells: CellLoc
     const s = store.get();
     const status = listParam(req, 'status');
     for (const x of status ?? []) if (!CHECK_STATUSES.includes(x)) throw badParam('status', `"${x}" is not one of ${CHECK_STATUSES.join(', ')}`);
-    const relation = intParam(req, 'relation', undefined, 1, 6);
+    const relation = intParam(req, 'relation', undefined, 1, 9);
     const f = filterParams(req);
     const filtered = f.agencies || f.regions || f.kinds || f.levels;
     const { mask } = agencyMask(s.agencies, f);

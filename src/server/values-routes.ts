@@ -12,10 +12,17 @@ import { filterParams, metricsParam, queryParams, stringParam, yearsParam } from
 import { intParam, notModified, sendList } from './respond.ts';
 import type { StoreHandle } from './store-handle.ts';
 
-const ROW_COLUMNS = ['agency', 'agency_id', 'region_code', 'region_name', 'province', 'city', 'kind', 'level', 'year', 'value', 'blanks', 'cells'];
+const ROW_COLUMNS = ['agency', 'agency_id', 'region_code', 'region_name', 'province', 'city', 'kind', 'level', 'year', 'regime', 'value', 'blanks', 'cells'];
 /** The guard of rankings: an agency with fewer new requests than this is not ranked (its rates are noise). */
 export const DEFAULT_MIN_REQUESTS = 30;
 const GUARD_METRIC = 't3.new_received.total';
+const SERIES_GUARD_METRIC = 'series.requests_received';
+
+/** A series result's regime break, for the response's meta (charts draw it). */
+function breakOf(results: QueryResult[]): { regime_break?: { after: number; note: string } } {
+  const b = results.find((q) => q.regime_break)?.regime_break;
+  return b ? { regime_break: b } : {};
+}
 
 /** Linear-interpolated percentile (the R-7 / Excel PERCENTILE.INC definition) of sorted values. */
 export function percentile(sorted: number[], p: number): number | null {
@@ -99,8 +106,8 @@ export function valuesRouter(store: StoreHandle, dataDir: string): Router {
       name: `values-${metrics.join('+').replace(/[^\w.+-]/g, '_')}`,
       rows,
       meta: single
-        ? { metric: first.metric, definition: first.definition, by: first.by, blanks: first.blanks, blanks_note: first.blanks_note, missing_note: first.missing_note }
-        : { metrics: results.map((q) => ({ metric: q.metric, definition: q.definition })), by: first.by, blanks: first.blanks, blanks_note: first.blanks_note, missing_note: first.missing_note },
+        ? { metric: first.metric, definition: first.definition, by: first.by, blanks: first.blanks, blanks_note: first.blanks_note, missing_note: first.missing_note, ...breakOf(results) }
+        : { metrics: results.map((q) => ({ metric: q.metric, definition: q.definition })), by: first.by, blanks: first.blanks, blanks_note: first.blanks_note, missing_note: first.missing_note, ...breakOf(results) },
       columns: [...(metrics.length > 1 ? ['metric', 'label_zh'] : []), ...ROW_COLUMNS.filter((c) => rows.some((x) => c in x)), ...(withSource ? ['source_title', 'source_url'] : [])],
       // One metric without extras: byte for byte what `nianbao query --format csv` prints.
       csv: single ? (page) => formatResult({ ...first, rows: page as unknown as QueryRow[] }, 'csv') : undefined,
@@ -114,13 +121,15 @@ export function valuesRouter(store: StoreHandle, dataDir: string): Router {
     if (listParamCount(req, 'metric') > 1) throw badParam('metric', 'compare takes exactly one metric');
     const minRequests = intParam(req, 'min_requests', DEFAULT_MIN_REQUESTS, 0, 1_000_000_000)!;
     const base = { ...filterParams(req), years: yearsParam(req), by: ['agency', 'year'] as ['agency', 'year'] };
-    const [main, guard] = await Promise.all([runQuery(s, { ...base, metric }), runQuery(s, { ...base, metric: GUARD_METRIC })]);
+    // A series is guarded by the requests series, so legacy years can be ranked too.
+    const guardMetric = metric.startsWith('series.') ? SERIES_GUARD_METRIC : GUARD_METRIC;
+    const [main, guard] = await Promise.all([runQuery(s, { ...base, metric }), runQuery(s, { ...base, metric: guardMetric })]);
     const requests = new Map(guard.rows.map((g) => [`${g.agency_id}|${g.year}`, g.value]));
     const L = lookups(s);
     const rows = main.rows.map((row) => {
       const n = requests.get(`${row.agency_id}|${row.year}`) ?? null;
       const a = L.agencyById.get(row.agency_id!);
-      return { agency: row.agency!, agency_id: row.agency_id!, region_name: a?.region_name ?? null, kind: row.kind ?? null, level: row.level ?? null, year: row.year ?? null, value: row.value, missing: row.missing, requests: n, eligible: row.value !== null && n !== null && n >= minRequests, rank: null as number | null, peers: 0, p10: null as number | null, p90: null as number | null };
+      return { agency: row.agency!, agency_id: row.agency_id!, region_name: a?.region_name ?? null, kind: row.kind ?? null, level: row.level ?? null, year: row.year ?? null, ...(row.regime ? { regime: row.regime } : {}), value: row.value, missing: row.missing, requests: n, eligible: row.value !== null && n !== null && n >= minRequests, rank: null as number | null, peers: 0, p10: null as number | null, p90: null as number | null };
     });
     // Rank and band per year, among eligible agencies only.
     for (const year of new Set(rows.map((x) => x.year))) {
@@ -132,8 +141,8 @@ export function valuesRouter(store: StoreHandle, dataDir: string): Router {
     }
     sendList(req, res, {
       name: `compare-${metric}`, rows,
-      meta: { metric, definition: main.definition, min_requests: minRequests, guard_metric: GUARD_METRIC, blanks: main.blanks, blanks_note: main.blanks_note,
-        note: `ranked and banded (P10–P90) per year among agencies with ${GUARD_METRIC} ≥ ${minRequests}` },
+      meta: { metric, definition: main.definition, min_requests: minRequests, guard_metric: guardMetric, blanks: main.blanks, blanks_note: main.blanks_note,
+        note: `ranked and banded (P10–P90) per year among agencies with ${guardMetric} ≥ ${minRequests}`, ...breakOf([main]) },
     });
   });
 

@@ -6,7 +6,7 @@
 import type { CellValue } from '../parse/types.ts';
 
 export interface StoredCell {
-  table: 't2' | 't3' | 't4';
+  table: 't2' | 't3' | 't4' | 'l';
   row: string;
   col: string;
   value: number | null;
@@ -64,6 +64,6 @@ export function metricKey(table: string, row: string, col: string): string {
 
 export function splitMetricKey(key: string): { table: string; row: string; col: string } | null {
   const parts = key.split('.');
-  if (parts.length < 3 || !/^t[234]$/.test(parts[0])) return null;
+  if (parts.length < 3 || !/^(?:t[234]|l)$/.test(parts[0])) return null;
   return { table: parts[0], row: parts.slice(1, -1).join('.'), col: parts[parts.length - 1] };
 }

@@ -92,10 +92,36 @@ describe('the same report in four formats', () => {
 });
 
 describe('legacy reports', () => {
-  it('are recognised with agency and year and no table values', async () => {
+  it('are recognised with agency and year, and their statistics go to the l family only', async () => {
     const r = await parse('2012_pingtan_xianrenminzhengfu.txt');
     expect(r).toMatchObject({ template: 'legacy', year: 2012, agency: { name: '平潭县人民政府' } });
-    expect(r.values).toEqual([]);
-    expect(r.checks).toEqual([]);
+    expect(r.values.every((v) => v.table === 'l')).toBe(true);
+    expect(r.missing).toEqual([]);
+  });
+
+  it('splits "主动公开信息数条20263542" as 2026 | 3542 because the prose states 2026, and says so', async () => {
+    const r = await parse('2012_pingtan_xianrenminzhengfu.txt');
+    const y = value(r, 'l.proactive.total.year')!;
+    expect(y).toMatchObject({ value: 2026, raw: '20263542' });
+    expect(y.note).toContain('其中主动公开政府信息2026条');
+    expect(value(r, 'l.proactive.total.cumulative')?.value).toBe(3542);
+    expect(r.checks.find((c) => c.id === 'l7:requests.received.year')).toMatchObject({ status: 'pass', left: 21, right: 21 });
+  });
+
+  it('reads a prose-only report (地方税务局 2013) with each value\'s sentence, and silence as nothing', async () => {
+    const r = await parse('2013_pingtan_difangshuiwuju.txt');
+    expect(value(r, 'l.requests.received.year')).toMatchObject({ value: 0, evidence: { clause: expect.stringContaining('未收到政府信息公开申请') } });
+    expect(value(r, 'l.review.total.year')?.value).toBe(0);
+    // The report says nothing about litigation or fees charged (its 1万元 is spending, not fees).
+    expect(value(r, 'l.litigation.total.year')).toBeUndefined();
+    expect(value(r, 'l.fees.amount_10k_yuan.year')).toBeUndefined();
+  });
+
+  it('does not split the merged 信函、传真申请数 row, and says so', async () => {
+    const r = await parse('2017_pingtan_zongheshiyanqu.txt');
+    expect(value(r, 'l.requests.letter.year')).toBeUndefined();
+    expect(value(r, 'l.requests.fax.year')).toBeUndefined();
+    expect(r.warnings.filter((w) => w.code === 'legacy_row_merged')).toHaveLength(2);
+    expect(value(r, 'l.proactive.total.cumulative')?.value).toBe(10037);
   });
 });

@@ -193,6 +193,37 @@ describe('resources', () => {
     await expectError(`/api/reports/${'0'.repeat(64)}/cells`, 404, 'not_found');
   });
 
+  it('a series runs across the regimes: every row says its regime, the break is in meta (平潭 2016–2023)', async () => {
+    const v = await json(`/api/values?metric=series.requests_received&by=agency,year&agency=${encodeURIComponent('350128:平潭综合实验区')}`);
+    expect(v.rows.map((x) => [x.year, x.regime, x.value])).toEqual([[2016, 'legacy', 0], [2017, 'legacy', 0], [2019, 'national', 23], [2021, 'national', 70], [2023, 'national', 81]]);
+    expect((v as unknown as { regime_break: { after: number } }).regime_break.after).toBe(2018);
+    // By agency alone the regimes stay apart: never summed across the break.
+    const all = await json(`/api/values?metric=series.requests_received&by=agency&agency=${encodeURIComponent('350128:平潭综合实验区')}`);
+    expect(all.rows.map((x) => [x.regime, x.value])).toEqual([['legacy', 0], ['national', 174]]);
+    const csv = await (await get('/api/values?metric=series.requests_received&by=agency,year&format=csv')).text();
+    expect(csv.split('\n')[1]).toContain('regime');
+    const cat = await json('/api/metrics');
+    expect(cat.rows.find((m) => m.id === 'series.litigation')).toMatchObject({ type: 'series', legacy: ['l.litigation.total.year'], regime_break: 2018 });
+    expect(cat.rows.find((m) => m.id === 'l.proactive.total.cumulative')).toMatchObject({ label_zh: '主动公开政府信息数 · 历年累计' });
+    const cmp = await json('/api/compare?metric=series.granted&min_requests=0');
+    expect(cmp).toMatchObject({ guard_metric: 'series.requests_received' });
+    expect(cmp.rows.some((x) => x.regime === 'legacy' && x.eligible)).toBe(true);
+  });
+
+  it('legacy bodies keep their own series: 地方税务局 is not merged into 税务局', async () => {
+    const a = await json('/api/agencies?q=' + encodeURIComponent('地方税务局'));
+    expect(a.rows.map((x) => x.id)).toContain('350128:地方税务局');
+  });
+
+  it('a legacy value stated in the prose shows its sentence; a split cell says how it was proven', async () => {
+    const list = await json(`/api/reports?agency=${encodeURIComponent('350128:地方税务局')}&status=current`);
+    const c = await json(`/api/reports/${list.rows[0].sha256 as string}/cells`);
+    expect(c.rows.find((x) => x.metric === 'l.review.total.year')).toMatchObject({ value: 0, in_store: true, sentence: expect.stringContaining('行政复议0件') });
+    const z = await json(`/api/reports?agency=${encodeURIComponent('350128:平潭综合实验区')}&year=2017&status=current`);
+    const c2 = await json(`/api/reports/${z.rows[0].sha256 as string}/cells`);
+    expect(c2.rows.find((x) => x.metric === 'l.proactive.total.year')).toMatchObject({ value: 2122, note: expect.stringContaining('2122 | 10037') });
+  });
+
   it('compare ranks only agencies with at least N new requests and gives P10–P90 among them', async () => {
     const c = await json('/api/compare?metric=t3.granted.total&min_requests=30');
     for (const x of c.rows) expect(x.eligible).toBe(x.value !== null && x.requests !== null && (x.requests as number) >= 30);

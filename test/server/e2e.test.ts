@@ -118,6 +118,34 @@ describe('interaction', () => {
     await shared.close();
   });
 
+  it('the overview and the agency profile draw 平潭\'s series 2016–2023 across the two formats, with the break marked', async () => {
+    const errors: string[] = [];
+    const page = await openPage(errors);
+    const zone = encodeURIComponent('350128:平潭综合实验区');
+    for (const url of [`/d/overview?region=350128`, `/d/agency?agency=${zone}`]) {
+      await page.goto(srv.url + url);
+      await ready(page);
+      const view = page.locator('[data-view="series"]');
+      // Each point says its year and regime (Vega's aria labels come from the tooltip fields).
+      const labels = await view.locator('.mark-symbol path').evaluateAll((ps) => ps.map((p) => p.getAttribute('aria-label') ?? ''));
+      const field = (l: string, title: string) => new RegExp(`${title}: ([^;]*)`).exec(l)?.[1];
+      const zonePoints = labels.filter((l) => !url.includes('overview') || field(l, '机关 Agency') === '平潭综合实验区');
+      const pointsOf = (regime: string) => new Set(zonePoints.filter((l) => field(l, '口径 Regime') === regime).map((l) => field(l, '年度 Year')));
+      expect([...pointsOf('legacy')].sort(), url).toEqual(['2016', '2017']);
+      expect([...pointsOf('national')].sort(), url).toEqual(['2019', '2021', '2023']);
+      // The break: a rule between 2018 and 2019 and its note.
+      expect(await view.locator('.mark-rule line, .mark-rule path').count(), url).toBeGreaterThan(0);
+      expect(await view.locator('.mark-text text').allTextContents(), url).toContain('2019：新格式，定义改变 · definitions changed');
+      await page.screenshot({ path: join(SHOTS, `series-${url.includes('agency') ? 'agency' : 'overview'}.png`), fullPage: true });
+    }
+    // Compare takes a series as its metric.
+    await page.goto(`${srv.url}/d/compare?metric=series.requests_received&min_requests=0`);
+    await ready(page);
+    expect(await page.locator(`[data-view="trend"] ${MARKS.split(', ').join(', [data-view="trend"] ')}`).count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('the CSV download equals the API data; the table alternative shows the same rows', async () => {
     const page = await openPage([]);
     await page.goto(`${srv.url}/d/compare?metric=t3.granted.total&region=${encodeURIComponent('福建')}`);

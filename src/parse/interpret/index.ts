@@ -1,7 +1,7 @@
 // The interpreter: a DocModel from any format → the canonical ReportRecord.
 // Identity, template, the three tables, narrative figures and checks, with
 // every guess recorded as a warning.
-import type { CellValue, DocModel, MissingCell, ParseWarning, ReportRecord, SourceInfo, Template } from '../types.ts';
+import type { CellValue, CheckResult, DocModel, MissingCell, ParseWarning, ReportRecord, SourceInfo, Template } from '../types.ts';
 import { T2_ROWS, T3_COLS, T4_COLS, T4_ROWS } from '../schema.ts';
 import { buildRowStream } from './rows.ts';
 import { readIdentity } from './identity.ts';
@@ -13,7 +13,10 @@ import { runChecks } from './checks.ts';
 import { describeAgency } from './describe-agency.ts';
 import { deriveBlankTotals } from './derived-totals.ts';
 
-// 1.1.0: derived row totals, labelled rows before positional guesses, near-match agency names, OFD.
+import { readLegacy } from '../legacy/index.ts';
+
+// 1.1.0: derived row totals, labelled rows before positional guesses, near-match agency names, OFD,
+// legacy (l) values with their checks, OCR of scanned pages, tables printed without rulings.
 export const PARSER_VERSION = '1.1.0';
 
 const EVIDENCE_2021 = ['issued', 'repealed', 'in_force'];
@@ -75,10 +78,14 @@ export function interpret(doc: DocModel, source: SourceInfo): ReportRecord {
   const template = decideTemplate(identity.year, t2.headerCols, t2.rowsFound, t3.otherSubrows, tableValues.length > 0, warnings);
   let values: CellValue[] = [];
   let missing: MissingCell[] = [];
+  let legacyChecks: CheckResult[] = [];
   if (template === 'legacy') {
-    // Pre-2019 statistics tables are province-specific: nothing maps onto the
-    // canonical cells, so no value is reported rather than a guessed one.
-    if (tableValues.length) warnings.push({ code: 'legacy_tables_ignored', message: 'a pre-2019 report: its statistics tables are not mapped onto the 2019/2021 cells' });
+    // Pre-2019 statistics tables are province-specific: they are read into
+    // the legacy schema (the `l` family), never copied into t2/t3/t4.
+    const legacy = readLegacy(doc);
+    values = legacy.values;
+    legacyChecks = legacy.checks;
+    warnings.push(...legacy.warnings);
   } else {
     warnings.push(...t2.warnings, ...t3.warnings, ...t4.warnings);
     values = deriveBlankTotals(tableValues, warnings);
@@ -92,7 +99,7 @@ export function interpret(doc: DocModel, source: SourceInfo): ReportRecord {
   warnings.push(...ocrDoubts(values));
   const narrative = readNarrative(doc);
   warnings.push(...narrative.warnings);
-  const checks = template === 'legacy' ? [] : runChecks(values, t3.otherSubrows ?? false, narrative.figures);
+  const checks = template === 'legacy' ? legacyChecks : runChecks(values, t3.otherSubrows ?? false, narrative.figures);
   const agency = identity.agency ? describeAgency(identity.agency, identity.agencyVariants, source.url, warnings) : null;
   return {
     source,
