@@ -66,13 +66,18 @@ function matchRow(row: StreamRow, group: Group | null, otherSubrows: boolean): s
   return matchPhrases(row.key);
 }
 
+/** Words of table 3's column headers: a label made only of them names a column, not a row. */
+const HEADER_WORDS = /^(申请人情况|自然人|法人或其他组织|商业企业|科研机构|社会公益组织|法律服务机构|其他|总计|[\s()（）])+$/;
+
 /**
- * In a text conversion, an unlabelled row with no number whose cell count is
- * not the format's ("| - | - |" under a header line) is an empty placeholder
- * the converter printed for a table it could not read, not a row of dashes.
+ * In a text conversion, a row with no number whose cell count is not the
+ * format's, unlabelled or labelled only with header words ("| - | - |" or
+ * "| 自然人 | - |" under a header line), is an empty placeholder the
+ * converter printed for a table it could not read, not a row of dashes.
  */
 function isPlaceholder(row: StreamRow): boolean {
-  return row.lossy && row.data.length !== T3_COLS.length && !row.data.some((d) => /\d/.test(d.text));
+  if (!row.lossy || row.data.length === T3_COLS.length || row.data.some((d) => /\d/.test(d.text))) return false;
+  return row.labels.every((l) => HEADER_WORDS.test(l));
 }
 
 function describe(row: StreamRow): string {
@@ -134,8 +139,8 @@ export function interpretTable3(stream: StreamRow[]): Table3Result {
     let id = ids[i];
     if (id === null) {
       if (!l.row.hasValue) return;
-      if (l.row.labels.length === 0 && isPlaceholder(l.row)) {
-        warnings.push({ code: 'row_placeholder', message: `table 3 row without a label holds no number and not one cell per column (a converter's placeholder such as "| - | - |"); skipped`, at: l.row.at });
+      if (isPlaceholder(l.row)) {
+        warnings.push({ code: 'row_placeholder', message: `table 3 row ${describe(l.row)} holds no number and not one cell per column (a converter's placeholder such as "| - | - |"); skipped`, at: l.row.at });
         return;
       }
       const next = positionalGuess(order, labelledAfter, i, last, taken, claimed);
