@@ -78,6 +78,21 @@ describe('placeholder tables in text conversions', () => {
     expect(r.warnings.map((w) => w.code)).toContain('row_placeholder');
   });
 
+  it('a placeholder labelled only with a column header word is a placeholder too', async () => {
+    const text = [
+      ...head,
+      row('（一）予以公开', 3),
+      '',
+      '申请人情况',
+      '| 自然人 | - |',
+      '',
+      row('1.属于国家秘密', 2),
+    ].join('\n');
+    const r = await parseText(text);
+    expect(Object.keys(t3(r)).some((k) => k.startsWith('t3.partially_granted.'))).toBe(false);
+    expect(r.warnings.find((w) => w.code === 'row_placeholder')?.message).toContain('自然人');
+  });
+
   it('an unlabelled row of dashes with one cell per column is still placed, as a guess', async () => {
     const text = [
       ...head,

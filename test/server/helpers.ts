@@ -1,6 +1,7 @@
 // Shared by the server tests: a store built from the bundled samples in a temp
 // --data directory, optionally with one SYNTHETIC record whose agency name and
 // title are hostile HTML (to prove the pages render such strings as text).
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +9,12 @@ import { discoverSources, ingestSources } from '../../src/pipeline/ingest.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
 
 export const SAMPLES = join(import.meta.dirname, '../../data/samples');
-/** Parses are cached by sha256 + parser version, so test runs after the first skip re-parsing. */
-const PARSE_CACHE = join(tmpdir(), 'nianbao-test-parse-cache');
+/**
+ * Parses are cached by sha256 + parser version, so test runs after the first
+ * skip re-parsing. One cache per checkout: two checkouts on one machine may
+ * carry different parsers under the same version number.
+ */
+const PARSE_CACHE = join(tmpdir(), `nianbao-test-parse-cache-${createHash('sha256').update(import.meta.dirname).digest('hex').slice(0, 12)}`);
 
 export const HOSTILE_NAME = '<img src=x onerror="window.__xss=1">合成测试局';
 export const HOSTILE_TITLE = 'SYNTHETIC TEST RECORD 合成测试记录 <script>window.__xss=2</script>';

@@ -66,13 +66,18 @@ function matchRow(row: StreamRow, group: Group | null, otherSubrows: boolean): s
   return matchPhrases(row.key);
 }
 
+/** Words of table 3's column headers: a label made only of them names a column, not a row. */
+const HEADER_WORDS = /^(申请人情况|自然人|法人或其他组织|商业企业|科研机构|社会公益组织|法律服务机构|其他|总计|[\s()（）])+$/;
+
 /**
- * In a text conversion, an unlabelled row with no number whose cell count is
- * not the format's ("| - | - |" under a header line) is an empty placeholder
- * the converter printed for a table it could not read, not a row of dashes.
+ * In a text conversion, a row with no number whose cell count is not the
+ * format's, unlabelled or labelled only with header words ("| - | - |" or
+ * "| 自然人 | - |" under a header line), is an empty placeholder the
+ * converter printed for a table it could not read, not a row of dashes.
  */
 function isPlaceholder(row: StreamRow): boolean {
-  return row.lossy && row.data.length !== T3_COLS.length && !row.data.some((d) => /\d/.test(d.text));
+  if (!row.lossy || row.data.length === T3_COLS.length || row.data.some((d) => /\d/.test(d.text))) return false;
+  return row.labels.every((l) => HEADER_WORDS.test(l));
 }
 
 function describe(row: StreamRow): string {
@@ -84,15 +89,15 @@ function describe(row: StreamRow): string {
  * the last placed row that is neither taken nor claimed by a labelled row, and
  * that comes before the row of the next labelled row in the stream.
  */
-function positionalGuess(order: string[], ids: (string | null)[], at: number, last: number, taken: Map<string, StreamRow>, claimed: Set<string>): string | undefined {
+function positionalGuess(order: string[], labelledAfter: number[][], at: number, last: number, taken: Map<string, StreamRow>, claimed: Set<string>): string | undefined {
   let bound = order.length;
-  for (let j = at + 1; j < ids.length; j++) {
-    const k = ids[j] === null ? -1 : order.indexOf(ids[j]!);
+  for (const k of labelledAfter[at]) {
     if (k > last) {
       bound = k;
       break;
     }
   }
+  if (bound <= last + 1) return undefined;
   return order.slice(last + 1, bound).find((candidate) => !taken.has(candidate) && !claimed.has(candidate));
 }
 
@@ -120,6 +125,14 @@ export function interpretTable3(stream: StreamRow[]): Table3Result {
   // not displace them).
   const ids = labelled.map((l) => (l.id === 'other' && otherSubrows ? null : l.id));
   const claimed = new Set(ids.filter((id): id is string => id !== null));
+  // For each row, the format positions of the labelled rows after it, in stream order; at most 40
+  // (the format has 26 rows), so a huge stream stays linear. Claimed rows stay protected beyond that.
+  const labelledAfter: number[][] = new Array(ids.length);
+  let after: number[] = [];
+  for (let j = ids.length - 1; j >= 0; j--) {
+    labelledAfter[j] = after;
+    if (ids[j] !== null) after = [order.indexOf(ids[j]!), ...after.slice(0, 40)];
+  }
   const taken = new Map<string, StreamRow>();
   let last = -1;
   labelled.forEach((l, i) => {
@@ -127,10 +140,10 @@ export function interpretTable3(stream: StreamRow[]): Table3Result {
     if (id === null) {
       if (!l.row.hasValue) return;
       if (isPlaceholder(l.row)) {
-        warnings.push({ code: 'row_placeholder', message: `table 3 row without a label holds no number and not one cell per column (a converter's placeholder such as "| - | - |"); skipped`, at: l.row.at });
+        warnings.push({ code: 'row_placeholder', message: `table 3 row ${describe(l.row)} holds no number and not one cell per column (a converter's placeholder such as "| - | - |"); skipped`, at: l.row.at });
         return;
       }
-      const next = positionalGuess(order, ids, i, last, taken, claimed);
+      const next = positionalGuess(order, labelledAfter, i, last, taken, claimed);
       if (!next) {
         const why = claimed.size ? 'no row of the format is left between the labelled rows around it' : 'matches no row of the format';
         warnings.push({ code: 'row_unmatched', message: `table 3 row ${describe(l.row)}: ${why}; skipped`, at: l.row.at });
