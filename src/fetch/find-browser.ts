@@ -12,7 +12,7 @@
 // NIANBAO_SYSTEM_BROWSERS replaces the list of system locations (paths joined
 // with ':'; empty = none), so a machine that has /usr/bin/chromium can still
 // test the path a machine without one takes.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,12 +77,47 @@ function sparticuzBrowser(): Promise<FoundBrowser | null> {
       return null;
     }
     const Chromium = mod.default;
-    const executablePath = await Chromium.executablePath();
+    // The package unpacks into os.tmpdir() and reuses whatever `chromium` it
+    // finds there. A directory per user and package version keeps root's
+    // files (mode 700) from blocking another user and an older version from
+    // being taken for this one. It is unpacked under a temporary name and
+    // renamed, so two processes starting at once (the test workers) never
+    // launch a half-written binary. os.tmpdir() reads TMPDIR on each call, so
+    // it is pointed at the temporary directory for the call only.
+    const home = join(tmpdir(), `nianbao-chromium-${process.getuid?.() ?? 'user'}-${packageVersion() ?? 'unknown'}`);
+    if (!existsSync(join(home, 'chromium'))) {
+      const tmp = `${home}.tmp-${process.pid}`;
+      mkdirSync(tmp, { recursive: true });
+      const saved = process.env.TMPDIR;
+      process.env.TMPDIR = tmp;
+      try {
+        await Chromium.executablePath();
+      } finally {
+        if (saved === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = saved;
+      }
+      try {
+        renameSync(tmp, home);
+      } catch {
+        rmSync(tmp, { recursive: true, force: true }); // another process finished first: use its copy
+      }
+    }
+    const executablePath = join(home, 'chromium');
     provideSharedLibraries(executablePath);
     const args = Chromium.args.filter((a) => !UNSAFE_SWITCHES.has(a));
     return { executablePath, source: '@sparticuz/chromium', args };
   })();
   return sparticuz;
+}
+
+/** The installed @sparticuz/chromium's version (its package.json, found from its entry point). */
+function packageVersion(): string | null {
+  try {
+    const pkg = fileURLToPath(new URL('../../package.json', import.meta.resolve('@sparticuz/chromium')));
+    return (JSON.parse(readFileSync(pkg, 'utf8')) as { version?: string }).version ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /**
