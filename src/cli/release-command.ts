@@ -1,7 +1,7 @@
 // `nianbao release --out <dir>`: the current store as a versioned open-data
 // package (src/query/release.ts), with each document's fetch time taken from
 // the raw archive when there is one.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openArchive } from '../archive/archive.ts';
 import { archiveOf } from '../archive/paths.ts';
@@ -32,6 +32,10 @@ export function registerRelease(program: Command): void {
     .option('--author <name...>', 'author(s) to cite (default: nianbao contributors)')
     .option('--license <spdx>', "SPDX id of the package's own licence (the compilation; see its README)", 'CC-BY-4.0')
     .action(async (o: { out: string; version?: string; title?: string; author?: string[]; license: string }, cmd: Command) => {
+      if (existsSync(o.out) && readdirSync(o.out).length) {
+        console.error(`nianbao release: ${o.out} exists and is not empty; give --out a new directory`);
+        process.exit(1);
+      }
       const data = dataDir(cmd);
       const store = StoreReader.open(storeDirOf(data));
       try {
