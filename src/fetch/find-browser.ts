@@ -92,6 +92,9 @@ function sparticuzBrowser(): Promise<FoundBrowser | null> {
       process.env.TMPDIR = tmp;
       try {
         await Chromium.executablePath();
+      } catch (e) {
+        rmSync(tmp, { recursive: true, force: true });
+        throw new Error(`could not unpack the Chromium of @sparticuz/chromium into ${tmp} (${(e as Error).message}): set CHROMIUM_PATH or install Chromium`);
       } finally {
         if (saved === undefined) delete process.env.TMPDIR;
         else process.env.TMPDIR = saved;
@@ -104,6 +107,11 @@ function sparticuzBrowser(): Promise<FoundBrowser | null> {
     }
     const executablePath = join(home, 'chromium');
     provideSharedLibraries(executablePath);
+    // The package carries a fontconfig setup (fonts/fonts.conf) that it uses
+    // only on Lambda; a machine with no fontconfig of its own gets that one.
+    if (!process.env.FONTCONFIG_PATH && !existsSync('/etc/fonts/fonts.conf') && existsSync(join(home, 'fonts', 'fonts.conf'))) {
+      process.env.FONTCONFIG_PATH = join(home, 'fonts');
+    }
     const args = Chromium.args.filter((a) => !UNSAFE_SWITCHES.has(a));
     return { executablePath, source: '@sparticuz/chromium', args };
   })();
