@@ -44,7 +44,10 @@ export interface ReleaseSummary {
 
 type Row = Record<string, unknown>;
 
-/** Rows of one store file, one record batch at a time (the file is never decoded whole). */
+/** Rows materialised at once: a store file is often one record batch of every report or check, too many to hold as objects. */
+const ROW_CHUNK = 8192;
+
+/** Rows of one store file, a record batch at a time and, within it, ROW_CHUNK rows at a time (only their strings are decoded). */
 async function* fileRows(path: string): AsyncGenerator<Row[]> {
   const fh = await open(path, 'r');
   try {
@@ -52,14 +55,17 @@ async function* fileRows(path: string): AsyncGenerator<Row[]> {
     await reader.open();
     for await (const batch of reader) {
       const names = batch.schema.fields.map((x) => x.name);
-      const cols = names.map((n) => columnArray(batch.getChild(n)!));
-      const rows: Row[] = new Array(batch.numRows);
-      for (let i = 0; i < batch.numRows; i++) {
-        const o: Row = {};
-        for (let j = 0; j < names.length; j++) o[names[j]] = cols[j][i];
-        rows[i] = o;
+      for (let start = 0; start < batch.numRows; start += ROW_CHUNK) {
+        const part = batch.slice(start, Math.min(batch.numRows, start + ROW_CHUNK));
+        const cols = names.map((n) => columnArray(part.getChild(n)!));
+        const rows: Row[] = new Array(part.numRows);
+        for (let i = 0; i < part.numRows; i++) {
+          const o: Row = {};
+          for (let j = 0; j < names.length; j++) o[names[j]] = cols[j][i];
+          rows[i] = o;
+        }
+        yield rows;
       }
-      yield rows;
     }
   } finally {
     await fh.close();
