@@ -12,6 +12,7 @@ import { registerSchedule } from './schedule-command.ts';
 import { registerJobs } from './jobs-command.ts';
 import { registerStart } from './start-command.ts';
 import { registerServe } from './serve-command.ts';
+import { registerRelease } from './release-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerReparse(program);
   registerQuery(program);
   registerExport(program);
+  registerRelease(program);
   registerCrawl(program);
   registerSchedule(program);
   registerJobs(program);

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { discoverSources, ingestSources, parseCacheOf } from '../pipeline/ingest.ts';
 import { storeDirOf } from '../store/paths.ts';
 import { dataDir } from './data-dir.ts';
-import { addServeOptions, serveUntilStopped, type ServeCliOptions } from './serve-command.ts';
+import { addServeOptions, checkPort, serveUntilStopped, type ServeCliOptions } from './serve-command.ts';
 
 const SAMPLES = join(import.meta.dirname, '../../data/samples');
 
@@ -16,6 +16,7 @@ export function registerStart(program: Command): void {
     program.command('start').description('build the store from the bundled samples if there is none, then serve the dashboards and API'),
   ).action(async (o: ServeCliOptions, cmd: Command) => {
     const data = dataDir(cmd);
+    await checkPort(o); // a busy port is said now, not after building the store
     const storeDir = storeDirOf(data);
     if (!existsSync(join(storeDir, 'manifest.json'))) {
       console.log(`No store in ${storeDir} yet: ingesting the bundled sample reports from ${SAMPLES} …`);

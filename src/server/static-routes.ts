@@ -44,6 +44,11 @@ export function staticRouter(): Router {
   const longCache = { maxAge: '1h', etag: true, index: false };
 
   r.get('/', (_req, res) => res.sendFile(join(PUBLIC, 'index.html')));
+  // Browsers ask for /favicon.ico on any page (a 404 there is a console error
+  // on every dashboard); every current browser draws an SVG served under it.
+  const favicon = (_req: express.Request, res: express.Response) => res.type('image/svg+xml').sendFile(join(PUBLIC, 'favicon.svg'), { maxAge: '1d' });
+  r.get('/favicon.ico', favicon);
+  r.get('/favicon.svg', favicon);
   r.get('/d/:id', (req, res) => {
     if (!dashboards.has(req.params.id)) throw notFound(`no dashboard ${JSON.stringify(req.params.id)}`);
     res.sendFile(join(PUBLIC, 'dashboard.html'));

@@ -5,7 +5,7 @@ import { Router, type Request } from 'express';
 import { formatResult } from '../query/format.ts';
 import { agencyProfile, runQuery, type QueryResult, type QueryRow } from '../query/query.ts';
 import { agencyMask } from '../query/filters.ts';
-import { describeMetric, metricCatalog } from './catalog.ts';
+import { describeMetric, metricCatalog } from '../query/catalog.ts';
 import { badParam, notFound } from './errors.ts';
 import { lookups, reportView } from './lookups.ts';
 import { filterParams, metricsParam, queryParams, stringParam, yearsParam } from './params.ts';

@@ -251,6 +251,15 @@ describe('resources', () => {
     for (const f of ['vega.min.js', 'vega-lite.min.js', 'vega-embed.min.js', 'vega-interpreter.js']) expect((await get(`/vendor/${f}`)).status).toBe(200);
     expect(await (await get('/vendor/vega-interpreter.js')).text()).toContain("from '/vendor/vega-util/index.js'");
   });
+
+  it('serves a favicon (a 404 there is a console error in every browser tab)', async () => {
+    for (const path of ['/favicon.ico', '/favicon.svg']) {
+      const r = await get(path);
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toContain('image/svg+xml');
+      expect(await r.text()).toMatch(/^<svg /);
+    }
+  });
 });
 
 describe('security', () => {

@@ -1,5 +1,6 @@
-// End-to-end in headless Chromium (playwright-core driving /usr/bin/chromium,
-// which .ci/run installs): every dashboard loads without console errors and
+// End-to-end in headless Chromium (playwright-core driving the browser that
+// src/fetch/find-browser.ts resolves: CHROMIUM_PATH, a system Chromium, a
+// Playwright download or the npm package @sparticuz/chromium): every dashboard loads without console errors and
 // draws marks for the sample data; filters change chart and URL; a shared URL
 // restores the view; the CSV download equals the API's data; a hostile agency
 // name (a SYNTHETIC record, see helpers.ts) shows as text. Screenshots of every
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/serve.ts';
+import { findBrowser } from '../../src/fetch/find-browser.ts';
 import { buildSampleStore, HOSTILE_NAME, startTestServer, type TestStore } from './helpers.ts';
 
 const SHOTS = join(import.meta.dirname, '../artifacts/screenshots');
@@ -37,13 +39,16 @@ beforeAll(async () => {
   srv = await startTestServer(st.data);
   mkdirSync(SHOTS, { recursive: true });
   profileDir = mkdtempSync(join(tmpdir(), 'nianbao-chromium-'));
+  const browser = await findBrowser();
   // A fresh user-data-dir per run (playwright takes it as the persistent context's directory).
   ctx = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: browser.executablePath,
+    headless: true,
+    args: [...browser.args, '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1280, height: 900 },
     acceptDownloads: true,
   });
+  console.log(`e2e browser: ${browser.source} (${browser.executablePath})`);
   // Nothing may leave loopback: the pages must work offline (no CDN).
   await ctx.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
 }, 120_000);

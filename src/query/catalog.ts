@@ -2,7 +2,7 @@
 // label as printed in the national format and an English name, so that the
 // dashboards show 中文 labels with the English name available. Labels follow
 // ../shared/docs/report-format.md (the canonical identifiers).
-import { DERIVED_METRICS, REGIME_BREAK, SERIES } from '../query/metrics.ts';
+import { DERIVED_METRICS, REGIME_BREAK, SERIES } from './metrics.ts';
 import type { StoreReader } from '../store/reader.ts';
 
 type Label = [zh: string, en: string];
