@@ -33,7 +33,10 @@ export async function benchOcr(): Promise<BenchFigure[]> {
       const canvas = createCanvas(img.width, img.height);
       const ctx = canvas.getContext('2d');
       const data = ctx.createImageData(img.width, img.height);
-      for (let i = 0; i < img.data.length; i++) data.data.fill(img.data[i], 4 * i, 4 * i + 3), (data.data[4 * i + 3] = 255);
+      for (let i = 0; i < img.data.length; i++) {
+        data.data.fill(img.data[i], 4 * i, 4 * i + 3);
+        data.data[4 * i + 3] = 255;
+      }
       ctx.putImageData(data, 0, 0);
       pngs.push(join(dir, `p${p}.png`));
       writeFileSync(pngs[pngs.length - 1], canvas.toBuffer('image/png'));

@@ -160,4 +160,24 @@ describe('scanned PDFs that hold nothing readable', () => {
     expect(doc.blocks.map((b) => (b.kind === 'text' ? b.text : '')).join('')).toMatch(/Report\s*2019/);
     expect(doc.warnings.map((w) => w.code)).toContain('ocr_used');
   }, 60_000);
+
+  it('reads only the scanned pages of a PDF that also has text pages', async () => {
+    const pdf = await PDFDocument.create();
+    const { StandardFonts } = await import('pdf-lib');
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    pdf.addPage([595, 842]).drawText('Annual report on government information disclosure 2019', { x: 50, y: 780, size: 12, font });
+    const scan = draw(600, 850, (ctx) => {
+      ctx.font = '28px sans-serif';
+      ctx.fillText('Scanned page 2019', 100, 100);
+    });
+    const img = await pdf.embedPng(new Uint8Array(scan.png));
+    pdf.addPage([595, 842]).drawImage(img, { x: 0, y: 0, width: 595, height: 842 });
+    const doc = await extractPdf(await pdf.save());
+    const used = doc.warnings.filter((w) => w.code === 'ocr_used');
+    expect(used).toHaveLength(1);
+    expect(used[0].message).toMatch(/^page\(s\) 2 /);
+    const text = doc.blocks.map((b) => (b.kind === 'text' ? b.text : '')).join('\n');
+    expect(text).toContain('Annual report on government information disclosure 2019');
+    expect(text).toMatch(/Scanned\s*page\s*2019/);
+  }, 60_000);
 });

@@ -74,6 +74,32 @@ function contrast(img: Gray, step: number, reach: number): Uint8Array {
 }
 
 /**
+ * Contrast summed across a line's width (this pixel and its two neighbours
+ * `across`), then averaged over 5 pixels `along` it: scanner noise and JPEG
+ * blocks that make a faint border flicker pixel by pixel average out, and a
+ * line keeps its length.
+ */
+function lineEvidence(c: Uint8Array, width: number, height: number, across: number, along: number): Uint16Array {
+  const n = c.length;
+  const sum = new Uint16Array(n);
+  for (let i = 0; i < n; i++) sum[i] = c[i] + (i >= across ? c[i - across] : 0) + (i + across < n ? c[i + across] : 0);
+  const out = new Uint16Array(n);
+  const lines = along === 1 ? height : width, len = along === 1 ? width : height, lineStep = along === 1 ? width : 1;
+  for (let l = 0; l < lines; l++) {
+    const base = l * lineStep;
+    for (let j = 0; j < len; j++) {
+      let s = 0, m = 0;
+      for (let d = -2; d <= 2; d++) {
+        const jj = j + d;
+        if (jj >= 0 && jj < len) { s += sum[base + jj * along]; m++; }
+      }
+      out[base + j * along] = Math.round(s / m);
+    }
+  }
+  return out;
+}
+
+/**
  * Horizontal and vertical lines of a grey image. A thin border scanned at an
  * angle, or turned back by deskewing, is smeared over two or three pixel
  * rows, none of them dark: a pixel is on a horizontal line when its
@@ -84,16 +110,10 @@ function contrast(img: Gray, step: number, reach: number): Uint8Array {
  */
 export function findRulings(img: Gray, minDark: number, minLen: number, maxThickness: number, reach = 4): Rulings {
   const { width, height } = img;
-  const ch = contrast(img, width, reach);
-  const hr = runs(height, width, (y, x) => {
-    const k = y * width + x;
-    return ch[k] + (y > 0 ? ch[k - width] : 0) + (y + 1 < height ? ch[k + width] : 0) >= minDark;
-  }, minLen, 2);
-  const cv = contrast(img, 1, reach);
-  const vr = runs(width, height, (x, y) => {
-    const k = y * width + x;
-    return cv[k] + (x > 0 ? cv[k - 1] : 0) + (x + 1 < width ? cv[k + 1] : 0) >= minDark;
-  }, minLen, 2);
+  const eh = lineEvidence(contrast(img, width, reach), width, height, width, 1);
+  const hr = runs(height, width, (y, x) => eh[y * width + x] >= minDark, minLen, 2);
+  const ev = lineEvidence(contrast(img, 1, reach), width, height, 1, width);
+  const vr = runs(width, height, (x, y) => ev[y * width + x] >= minDark, minLen, 2);
   const h = mergeRuns(hr, maxThickness).map((g) => ({ y: g.pos, x0: g.a, x1: g.b, t0: g.t0, t1: g.t1 }));
   const v = mergeRuns(vr, maxThickness).map((g) => ({ x: g.pos, y0: g.a, y1: g.b, t0: g.t0, t1: g.t1 }));
   return { h, v };
