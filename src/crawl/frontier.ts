@@ -22,6 +22,8 @@ export interface FrontierItem {
   kind: Exclude<DocKind, 'robots'>;
   method?: 'GET' | 'POST';
   body?: string;
+  /** Content-Type of the body when it is not a form (a JSON list API). */
+  contentType?: string;
   listTitle?: string;
   /** The page this was found on. */
   from?: string;
