@@ -174,6 +174,18 @@ export class Renderer {
     this.active++;
   }
 
+  private drop(browser: Browser): void {
+    const p = this.launching;
+    if (!p) return;
+    void p.then((b) => {
+      if (b !== browser) return;
+      if (this.launching === p) this.launching = undefined;
+      void b.close().catch(() => undefined);
+    }, () => undefined);
+    // Synchronously too, when it is the current one (the check above settles a tick later).
+    this.launching = undefined;
+  }
+
   private browser(url: string): Promise<Browser> {
     if (this.unavailable) return Promise.reject(new FetchError('render', url, this.unavailable));
     if (this.launching) return this.launching;
@@ -205,55 +217,72 @@ export class Renderer {
 
   private async renderOnce(req: RenderRequest, t0: number): Promise<RenderResult> {
     const timeoutMs = this.opts.timeoutMs ?? 120_000;
-    const deadline = t0 + timeoutMs;
+    // Waiting for the network stops a little before the limit, so a page that never goes quiet (polling) still yields its DOM.
+    const deadline = t0 + timeoutMs * 0.8;
     const browser = await this.browser(req.url);
     const state: RenderState = { preloaded: new Map(req.preloaded ?? []), pending: 0, lastActivity: Date.now(), requests: 0, refused: [], responses: [], closed: false };
-    let context: BrowserContext | undefined;
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      void context?.close().catch(() => undefined);
-    }, timeoutMs);
+    const holder: { context?: BrowserContext } = {};
+    let timer: NodeJS.Timeout | undefined;
+    // The limit is a race, not a close() of the context: under load, closing a
+    // context while a page is being created can leave playwright waiting forever.
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new FetchError('render', req.url, `over the ${timeoutMs} ms render limit; the page is tried again in a later run`)), timeoutMs);
+    });
     try {
-      context = await browser.newContext({ serviceWorkers: 'block', acceptDownloads: false, locale: 'zh-CN' });
-      await context.route('**/*', (route) => this.handle(route, state));
-      const page = await context.newPage();
-      page.setDefaultTimeout(timeoutMs);
-      await page.goto(req.url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
-      await this.settle(state, deadline);
-      const snap = async (): Promise<RenderedPage> => ({ url: page.url(), ...(await page.evaluate(SNAPSHOT_JS) as Omit<RenderedPage, 'url'>) });
-      const pages = [await snap()];
-      const signature = (p: RenderedPage) => p.links.map((l) => l.url + '\u0000' + l.text).join('\n');
-      const seen = new Set([signature(pages[0])]);
-      for (let i = 0; i < (req.maxMorePages ?? 0) && Date.now() < deadline; i++) {
-        let clicked = false;
-        try {
-          clicked = await page.evaluate(clickNextJs(req.nextPageText ?? DEFAULT_NEXT)) as boolean;
-        } catch {
-          clicked = true; // the click navigated away mid-evaluate: a real link; read the page it led to
-        }
-        if (!clicked) break;
-        await page.waitForLoadState('domcontentloaded').catch(() => undefined);
-        state.lastActivity = Date.now();
-        await this.settle(state, deadline);
-        const next = await snap();
-        const sig = signature(next);
-        // The same links again: the last page (its 下一页 does nothing, or cycles).
-        if (seen.has(sig)) break;
-        seen.add(sig);
-        pages.push(next);
-      }
-      this.stats.requests += state.requests;
-      return { pages, document: state.document, responses: state.responses, requests: state.requests, refused: state.refused, ms: Date.now() - t0 };
+      return await Promise.race([this.work(browser, req, state, holder, t0, deadline, timeoutMs), limit]);
     } catch (e) {
+      // A page over its limit may be a script that never yields; its renderer
+      // process can hold up other pages of the same site, so the browser goes too.
+      if (e instanceof FetchError && e.kind === 'render') this.drop(browser);
       if (e instanceof FetchError) throw e;
-      const why = timedOut ? `over the ${timeoutMs} ms render limit` : !browser.isConnected() ? 'the browser crashed or was closed' : (e as Error).message.split('\n')[0];
+      const msg = (e as Error).message.split('\n')[0];
+      const crashed = !browser.isConnected() || /has been closed|crash|Target closed/i.test(msg);
+      // A dead browser is dropped at once (its "disconnected" event may come later): the next render starts a new one.
+      if (crashed) this.drop(browser);
+      const why = crashed ? 'the browser crashed or was closed' : msg;
       throw new FetchError('render', req.url, `${why}; the page is tried again in a later run`, { cause: e });
     } finally {
       clearTimeout(timer);
       state.closed = true;
-      await context?.close().catch(() => undefined);
+      const ctx = holder.context;
+      // Bounded: a wedged browser must not hold the crawl; it is closed with the renderer.
+      if (ctx) await Promise.race([ctx.close().catch(() => undefined), sleep(5000)]);
     }
+  }
+
+  private async work(browser: Browser, req: RenderRequest, state: RenderState, holder: { context?: BrowserContext }, t0: number, deadline: number, timeoutMs: number): Promise<RenderResult> {
+    const context = await browser.newContext({ serviceWorkers: 'block', acceptDownloads: false, locale: 'zh-CN' });
+    holder.context = context;
+    if (state.closed) throw new Error('render abandoned');
+    await context.route('**/*', (route) => this.handle(route, state));
+    const page = await context.newPage();
+    page.setDefaultTimeout(timeoutMs);
+    await page.goto(req.url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+    await this.settle(state, deadline);
+    const snap = async (): Promise<RenderedPage> => ({ url: page.url(), ...(await page.evaluate(SNAPSHOT_JS) as Omit<RenderedPage, 'url'>) });
+    const pages = [await snap()];
+    const signature = (p: RenderedPage) => p.links.map((l) => l.url + '\u0000' + l.text).join('\n');
+    const seen = new Set([signature(pages[0])]);
+    for (let i = 0; i < (req.maxMorePages ?? 0) && Date.now() < deadline; i++) {
+      let clicked = false;
+      try {
+        clicked = await page.evaluate(clickNextJs(req.nextPageText ?? DEFAULT_NEXT)) as boolean;
+      } catch {
+        clicked = true; // the click navigated away mid-evaluate: a real link; read the page it led to
+      }
+      if (!clicked) break;
+      await page.waitForLoadState('domcontentloaded').catch(() => undefined);
+      state.lastActivity = Date.now();
+      await this.settle(state, deadline);
+      const next = await snap();
+      const sig = signature(next);
+      // The same links again: the last page (its 下一页 does nothing, or cycles).
+      if (seen.has(sig)) break;
+      seen.add(sig);
+      pages.push(next);
+    }
+    this.stats.requests += state.requests;
+    return { pages, document: state.document, responses: state.responses, requests: state.requests, refused: state.refused, ms: Date.now() - t0 };
   }
 
   /** Network quiet for settleMs (no intercepted request in flight), or the deadline. */

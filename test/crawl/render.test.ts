@@ -8,7 +8,8 @@ import { Archive } from '../../src/archive/archive.ts';
 import { crawlSite } from '../../src/crawl/crawler.ts';
 import type { RunReport } from '../../src/crawl/run-report.ts';
 import { MemorySink } from '../../src/crawl/sink.ts';
-import { adHocConfig } from '../../src/crawl/site-config.ts';
+import { adHocConfig, type SiteConfig } from '../../src/crawl/site-config.ts';
+import { suggestConfig } from '../../src/crawl/suggest-config.ts';
 import { parseDocument } from '../../src/parse/index.ts';
 import { tempData, testContext } from './helpers.ts';
 import { JS_EXPECTED } from './js-site.ts';
@@ -21,6 +22,9 @@ const jsqSink = new MemorySink();
 const spaSink = new MemorySink();
 let jsq: RunReport, spa: RunReport, trs: RunReport;
 let logFrom = 0, logTo = 0;
+let suggested: SiteConfig | undefined;
+let direct: RunReport;
+let directLog: string[] = [];
 
 beforeAll(async () => {
   site = await startTestSite(jsSiteRoutes());
@@ -34,7 +38,17 @@ beforeAll(async () => {
   } finally {
     await ctx.close();
   }
-}, 240_000);
+  // The config --suggest-config writes from the run, crawled without a browser.
+  suggested = suggestConfig({ ...adHocConfig(`${site.origin}/jsq/zfxxgknb/index.html`), id: 'jsq-direct' }, jsq);
+  const plain = testContext(data, { delayMs: 0 });
+  const before = site.log.length;
+  try {
+    direct = await crawlSite(plain, suggested!, { sink: new MemorySink() });
+  } finally {
+    await plain.close();
+  }
+  directLog = site.log.slice(before).map((r) => `${r.method} ${r.path}`);
+}, 300_000);
 afterAll(() => site?.close());
 
 const paths = (urls: string[]) => urls.map((u) => u.slice(site.origin.length));
@@ -96,5 +110,14 @@ describe('zero-config crawl of JavaScript-rendered sites', () => {
   it('never renders where the static path finds the reports', () => {
     expect(trs.reportUrls.length).toBeGreaterThan(3);
     expect(trs.rendered).toBeUndefined();
+  });
+
+  it('suggests a config that lists the reports from the JSON API directly, without a browser', () => {
+    expect(suggested!.pagination).toMatchObject({ type: 'json-api', method: 'POST', pageParam: 'params.pageIndex', firstPage: 0, itemsPath: 'custom.infodata', urlField: 'infourl', totalPath: 'custom.count' });
+    const found = paths(direct.reportUrls);
+    for (const p of JS_EXPECTED.jsq) expect(found, p).toContain(p);
+    expect(directLog.filter((l) => l.startsWith('POST /EpointWebBuilder/rest/frontAppCustomAction/getPageInfoListNew')).length).toBe(3);
+    expect(directLog.some((l) => l.includes('/jsq/zfxxgknb/index.html') || l.endsWith('.js'))).toBe(false);
+    expect(direct.rendered).toBeUndefined();
   });
 });
