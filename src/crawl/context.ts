@@ -56,7 +56,7 @@ export interface ContextOptions {
   /** Pages rendered at once (default 2) and the time limit per page (default 120 s). */
   renderPages?: number;
   renderTimeoutMs?: number;
-  /** Quiet network for this long counts as settled (default 600 ms). */
+  /** Quiet network for this long counts as settled (default 1000 ms). */
   renderSettleMs?: number;
 }
 

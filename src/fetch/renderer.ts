@@ -81,7 +81,7 @@ export interface RendererOptions {
   pages?: number;
   /** Time limit per render, politeness waits included (default 120 s). */
   timeoutMs?: number;
-  /** The network counts as settled after this long without a request in flight (default 600 ms). */
+  /** The network counts as settled after this long without a request in flight (default 1000 ms). */
   settleMs?: number;
 }
 
@@ -257,7 +257,7 @@ export class Renderer {
     await context.route('**/*', (route) => this.handle(route, state));
     const page = await context.newPage();
     page.setDefaultTimeout(timeoutMs);
-    await page.goto(req.url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+    await page.goto(req.url, { waitUntil: 'load', timeout: timeoutMs });
     await this.settle(state, deadline);
     const snap = async (): Promise<RenderedPage> => ({ url: page.url(), ...(await page.evaluate(SNAPSHOT_JS) as Omit<RenderedPage, 'url'>) });
     const pages = [await snap()];
@@ -287,7 +287,7 @@ export class Renderer {
 
   /** Network quiet for settleMs (no intercepted request in flight), or the deadline. */
   private async settle(state: RenderState, deadline: number): Promise<void> {
-    const quiet = this.opts.settleMs ?? 600;
+    const quiet = this.opts.settleMs ?? 1000;
     while (Date.now() < deadline) {
       await sleep(Math.min(100, quiet));
       if (state.pending === 0 && Date.now() - state.lastActivity >= quiet) return;
