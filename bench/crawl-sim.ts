@@ -9,7 +9,7 @@
 // run is killed with SIGKILL half-way and started again: how long until it
 // asks for pages again, and how many documents it archived twice.
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Archive } from '../src/archive/archive.ts';
@@ -78,6 +78,35 @@ function politenessFloor(log: LogLine[]): { ms: number; host: string; requests: 
   return best;
 }
 
+const FRONTIER_URLS = Number(process.env.NIANBAO_SIM_FRONTIER ?? 1_000_000);
+const FRONTIER_HOSTS = 50_000;
+
+/** A journal of FRONTIER_URLS requests over FRONTIER_HOSTS hosts, half of them done (synthetic URLs). */
+async function writeJournal(file: string): Promise<void> {
+  const out = createWriteStream(file);
+  const write = (s: string) => (out.write(s) ? undefined : new Promise<void>((r) => out.once('drain', () => r())));
+  await write(JSON.stringify({ e: 'run', runId: 'frontier-bench', site: 'frontier-bench', startedAt: new Date().toISOString() }) + '\n');
+  for (let i = 0; i < FRONTIER_URLS; i++) {
+    const url = `https://h${i % FRONTIER_HOSTS}.sim.test/zwgk/zfxxgk/zfxxgknb/${Math.floor(i / FRONTIER_HOSTS)}/t20240120_${i}.html`;
+    await write(JSON.stringify({ e: 'add', item: { key: url, url, kind: 'report', listTitle: `单位${i} 2023年政府信息公开工作年度报告`, from: `https://h${i % FRONTIER_HOSTS}.sim.test/nb/` } }) + '\n');
+    if (i % 2 === 0) await write(JSON.stringify({ e: 'done', key: url, outcome: 'new', doc: true }) + '\n');
+  }
+  await new Promise<void>((r) => out.end(r));
+}
+
+/** Resume a 1 M-request journal in a fresh process: time and peak RSS. */
+async function frontierFigures(dir: string): Promise<BenchFigure[]> {
+  await writeJournal(join(dir, 'frontier.jsonl'));
+  const p = child('frontier-load.ts', [dir]);
+  const r = await once<{ ms: number; peakRss: number; items: number; pending: number; resumed: boolean }>(p, () => true);
+  if (!r.resumed || r.items !== FRONTIER_URLS || r.pending !== FRONTIER_URLS / 2) throw new Error(`frontier bench: resumed ${r.resumed}, ${r.items} items, ${r.pending} pending`);
+  const mb = r.peakRss / 2 ** 20;
+  return [
+    { name: `crawl.frontier.resume_ms (${FRONTIER_URLS} requests over ${FRONTIER_HOSTS} hosts, half done, replayed from the journal in a fresh process; information; baseline: 1 s)`, value: Math.round(r.ms), unit: 'ms', baseline: 1000, ratio: r.ms / 1000, target: null },
+    { name: `crawl.frontier.peak_rss_mb (the same; baseline: 1 GB)`, value: Math.round(mb), unit: 'MB', baseline: 1024, ratio: mb / 1024, target: 1 },
+  ];
+}
+
 export async function benchCrawlSim(): Promise<BenchFigure[]> {
   const dirs: string[] = [];
   const temp = () => {
@@ -118,7 +147,9 @@ export async function benchCrawlSim(): Promise<BenchFigure[]> {
     if (archived !== docs) throw new Error(`simulation with kill -9: ${archived} documents archived, expected ${docs}`);
 
     const mb = full.peakRss / 2 ** 20;
+    const frontier = await frontierFigures(temp());
     return [
+      ...frontier,
       { name: `crawl.sim.time_vs_politeness_floor (${HOSTS} hosts × ${PER_HOST} docs, 20–300 ms answers, 1 s per host, global ${GLOBAL}; floor: ${floor.host}, ${floor.requests} requests)`, value: Math.round(full.ms), unit: 'ms', baseline: Math.round(floor.ms), ratio: full.ms / floor.ms, target: 1.1 },
       { name: 'crawl.sim.cpu_ms_per_doc (crawler process, user + system, information; baseline: 1 ms)', value: +(full.cpuMs / docs).toFixed(3), unit: 'ms', baseline: 1, ratio: full.cpuMs / docs, target: null },
       { name: `crawl.sim.peak_rss_mb (crawler process, ${docs} documents; baseline: 1 GB)`, value: Math.round(mb), unit: 'MB', baseline: 1024, ratio: mb / 1024, target: 1 },
@@ -131,5 +162,11 @@ export async function benchCrawlSim(): Promise<BenchFigure[]> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const f of await benchCrawlSim()) console.log(JSON.stringify(f));
+  const only = process.argv[2] === 'frontier';
+  const dir = only ? mkdtempSync(join(tmpdir(), 'nianbao-sim-')) : '';
+  try {
+    for (const f of only ? await frontierFigures(dir) : await benchCrawlSim()) console.log(JSON.stringify(f));
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
 }
