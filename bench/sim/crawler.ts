@@ -11,7 +11,7 @@ import { parseSiteConfig } from '../../src/crawl/site-config.ts';
 import { simHosts } from './hosts.ts';
 
 if (process.send) {
-  const [dataDir, port, n, perHost, globalConcurrency] = process.argv.slice(2);
+  const [dataDir, port, n, , globalConcurrency] = process.argv.slice(2);
   const hosts = simHosts(Number(n));
   const target = `http://127.0.0.1:${port}`;
   const ctx = createContext({
