@@ -137,6 +137,8 @@ export class Renderer {
   private readonly queue: Array<() => void> = [];
   /** Scripts are the same for every page of a site: fetched once per renderer. */
   private readonly scriptCache = new Map<string, Preloaded>();
+  /** Script fetches in flight, so two pages rendered at once ask for a script once. */
+  private readonly scriptFetches = new Map<string, Promise<Preloaded>>();
   /** What rendering cost so far (for the run report). */
   readonly stats = { renders: 0, failures: 0, ms: 0, requests: 0, browser: '' };
 
@@ -319,10 +321,19 @@ export class Renderer {
     try {
       const key = withoutHash(url);
       let res = method === 'GET' ? (state.preloaded.get(key) ?? (type === 'script' ? this.scriptCache.get(key) : undefined)) : undefined;
+      const inFlight = !res && type === 'script' && method === 'GET' ? this.scriptFetches.get(key) : undefined;
+      if (inFlight) res = await inFlight;
       if (!res) {
         const body = req.postData() ?? undefined;
         const contentType = req.headers()['content-type'];
-        const r = await this.opts.fetcher.fetch({ url: key, method, body, contentType });
+        const fetching = this.opts.fetcher.fetch({ url: key, method, body, contentType });
+        if (type === 'script' && method === 'GET') {
+          const p = fetching.then((x) => ({ status: x.status, headers: x.headers, body: x.body }));
+          p.catch(() => undefined);
+          this.scriptFetches.set(key, p);
+          void p.finally(() => this.scriptFetches.delete(key)).catch(() => undefined);
+        }
+        const r = await fetching;
         state.requests++;
         res = { status: r.status, headers: r.headers, body: r.body };
         if (type === 'document' && !state.document) state.document = { ...res, url: key, finalUrl: r.finalUrl };

@@ -31,7 +31,7 @@ let renderer: Renderer;
 beforeAll(async () => {
   site = await startTestSite(pages);
   ctx.allowedHosts.add('127.0.0.1');
-  renderer = new Renderer({ fetcher: ctx.fetcher, allowedHosts: ctx.allowedHosts, timeoutMs: 8000, settleMs: 1000 });
+  renderer = new Renderer({ fetcher: ctx.fetcher, allowedHosts: ctx.allowedHosts, timeoutMs: 8000, settleMs: 2500 });
 });
 afterAll(async () => {
   await renderer.close();
