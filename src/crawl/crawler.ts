@@ -388,6 +388,8 @@ class SiteCrawl {
       if (body && rec) raw = { status: 200, headers: rec.headers, body };
     }
     const { doc } = await this.renderPage(item, raw && { url: shellKey, bytes: raw.body, contentType: raw.headers['content-type'] }, true);
+    this.report.pagesFetched++;
+    if (item.kind === 'list') this.report.listPages++;
     return doc!;
   }
 
