@@ -39,20 +39,25 @@ afterAll(async () => {
   await site.close();
 });
 
-/** Chromium processes this test process started (found by parent pid, killed by pid). */
+/** Chromium processes this test process started, children or deeper (found through /proc by parent pid; killed by pid). */
 function browserPids(): number[] {
-  const out: number[] = [];
+  const parent = new Map<number, number>();
+  const isChromium = new Set<number>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid && /chrom/i.test(stat)) out.push(Number(d));
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      if (/chrom/i.test(readFileSync(`/proc/${d}/cmdline`, 'utf8'))) isChromium.add(Number(d));
     } catch {
       /* gone */
     }
   }
-  return out;
+  const mine = (pid: number): boolean => {
+    for (let p = parent.get(pid), n = 0; p !== undefined && n < 10; p = parent.get(p), n++) if (p === process.pid) return true;
+    return false;
+  };
+  return [...isChromium].filter(mine);
 }
 
 describe('renderer', () => {
@@ -75,16 +80,24 @@ describe('renderer', () => {
   }, 60_000);
 
   it('fails the render a browser crash interrupts, and starts a new browser for the next', async () => {
-    const p = renderer.render({ url: `${site.origin}/r/slow.html` }).catch((e: unknown) => e);
-    // Kill the browser while the page waits for its XHR.
-    for (let i = 0; i < 300 && !site.log.some((l) => l.path === '/r/slow.json'); i++) await new Promise((r) => setTimeout(r, 100));
-    const pids = browserPids();
-    expect(pids.length).toBeGreaterThan(0);
-    for (const pid of pids) process.kill(pid, 'SIGKILL');
-    const err = await p;
-    expect(err).toBeInstanceOf(FetchError);
-    expect((err as FetchError).kind).toBe('render');
-    const again = await renderer.render({ url: `${site.origin}/r/slow.html` });
-    expect(again.pages[0].html, JSON.stringify(again.refused)).toContain('{"v":1}');
-  }, 60_000);
+    // A renderer of its own, so only its browser is killed.
+    await renderer.close();
+    const before = new Set(browserPids());
+    const own = new Renderer({ fetcher: ctx.fetcher, allowedHosts: ctx.allowedHosts, timeoutMs: 20_000, settleMs: 2500 });
+    try {
+      const p = own.render({ url: `${site.origin}/r/slow.html` }).catch((e: unknown) => e);
+      // Kill the browser while the page waits for its XHR.
+      for (let i = 0; i < 300 && !site.log.some((l) => l.path === '/r/slow.json'); i++) await new Promise((r) => setTimeout(r, 100));
+      const pids = browserPids().filter((pid) => !before.has(pid));
+      expect(pids.length).toBeGreaterThan(0);
+      for (const pid of pids) process.kill(pid, 'SIGKILL');
+      const err = await p;
+      expect(err).toBeInstanceOf(FetchError);
+      expect((err as FetchError).kind).toBe('render');
+      const again = await own.render({ url: `${site.origin}/r/slow.html` });
+      expect(again.pages[0].html, JSON.stringify(again.refused)).toContain('{"v":1}');
+    } finally {
+      await own.close();
+    }
+  }, 90_000);
 });
