@@ -33,6 +33,8 @@ export interface FetchRecord {
   redirects: string[];
   /** Id of the crawl run, so a resumed run can tell its own fetches apart. */
   runId: string;
+  /** The DOM of the page after a headless browser ran its scripts (not bytes a server sent); the raw page has its own record. */
+  rendered?: boolean;
 }
 
 /** Latest state of a URL: what the next conditional request sends, and where its last record is. */

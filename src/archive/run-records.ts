@@ -33,6 +33,31 @@ export interface RunReport {
   reportUrls: string[];
   /** Documents handed to the sink (parser/store). */
   handedOn: number;
+  /** Pages rendered in the headless browser, and what that cost (absent when nothing was rendered). */
+  rendered?: { pages: number; failures: number; ms: number; requests: number; browser?: string };
+  /** List APIs whose JSON/XML responses gave report links during rendering: enough to configure the site without a browser (`crawl --suggest-config`). */
+  listApis?: ListApi[];
+}
+
+/** A list endpoint seen while rendering, described as a json-api pagination would use it. */
+export interface ListApi {
+  /** The list page whose scripts called it. */
+  page: string;
+  url: string;
+  method: 'GET' | 'POST';
+  /** Query or form parameters (GET / form POST), or the JSON request body (POST with a JSON body). */
+  params?: Record<string, string>;
+  jsonBody?: unknown;
+  /** Dotted path of the parameter that changed between pages (absent: only one page was seen). */
+  pageParam?: string;
+  pageValues?: number[];
+  sizeParam?: string;
+  pageSize?: number;
+  itemsPath: string;
+  titleField: string;
+  urlField: string;
+  totalPath?: string;
+  links: number;
 }
 
 /** Every site's run reports under <data>/crawl/<site>/runs, oldest first. */

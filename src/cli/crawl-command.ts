@@ -1,7 +1,10 @@
 // `nianbao crawl`: collect reports from sites (configs in scrapers/ or a bare
 // list-page URL), archive them, parse them and ingest them into the store.
 import type { Command } from 'commander';
-import { DEFAULT_USER_AGENT } from '../crawl/context.ts';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { contactWarning, DEFAULT_USER_AGENT } from '../crawl/context.ts';
+import { suggestConfig } from '../crawl/suggest-config.ts';
 import { createProgress } from '../crawl/progress.ts';
 import { formatReport } from '../crawl/run-report.ts';
 import { resolveTargets, runSites, type RunSitesOptions } from '../crawl/run-sites.ts';
@@ -35,6 +38,11 @@ export interface CrawlCliOptions {
   fresh?: boolean;
   parse: boolean;
   json?: boolean;
+  render: boolean;
+  browser?: string;
+  renderTimeout: number;
+  renderPages: number;
+  suggestConfig?: boolean;
 }
 
 /** The fetch options shared by `crawl` and `schedule`. */
@@ -53,10 +61,17 @@ export function addFetchOptions(cmd: Command): Command {
     .option('--max-body <bytes>', 'largest response accepted', int, 50 * 1024 * 1024)
     .option('--retries <n>', 'retries on timeouts, resets, 5xx and 429', int, 3)
     .option('--max-list-pages <n>', 'cap on list pages per site', int)
-    .option('--no-parse', 'archive only: do not parse or ingest');
+    .option('--no-parse', 'archive only: do not parse or ingest')
+    .option('--no-render', 'never start the headless browser (pages that need JavaScript then yield nothing)')
+    .option('--browser <path>', 'Chromium to render with (else CHROMIUM_PATH, then the system\'s)')
+    .option('--render-timeout <ms>', 'time limit per rendered page, politeness waits included', int, 120_000)
+    .option('--render-pages <n>', 'pages rendered at once', int, 2);
 }
 
+/** Called once per command: the contact warning is printed once. */
 export function runOptions(data: string, o: CrawlCliOptions): RunSitesOptions {
+  const warning = contactWarning(o.userAgent);
+  if (warning) console.error(`warning: ${warning}`);
   return {
     dataDir: data,
     userAgent: o.userAgent,
@@ -73,6 +88,10 @@ export function runOptions(data: string, o: CrawlCliOptions): RunSitesOptions {
     sink: o.parse ? storeSinkFactory(data) : undefined,
     fresh: o.fresh,
     maxListPages: o.maxListPages,
+    render: o.render,
+    browserPath: o.browser,
+    renderTimeoutMs: o.renderTimeout,
+    renderPages: Math.max(1, o.renderPages),
   };
 }
 
@@ -84,7 +103,8 @@ export function registerCrawl(program: Command): void {
       .argument('[targets...]', 'list-page URLs (zero-config) or site ids / config files')
       .option('--all', 'crawl every site in the scrapers directory')
       .option('--fresh', 'start a new run even if an unfinished one could be resumed')
-      .option('--json', 'print the run reports as JSON on stdout'),
+      .option('--json', 'print the run reports as JSON on stdout')
+      .option('--suggest-config', 'when a site\'s reports came from a JSON list API, write a site config that calls it directly (into --scrapers)'),
   ).action(async (targets: string[], o: CrawlCliOptions, cmd: Command) => {
     const data = (cmd.optsWithGlobals() as { data: string }).data;
     let sites, options;
@@ -112,7 +132,26 @@ export function registerCrawl(program: Command): void {
         if (r.ingest) console.log(`  store: ${r.ingest.added} added, ${r.ingest.unchanged} unchanged, ${r.ingest.failed} failed`);
       }
     }
+    if (o.suggestConfig) await writeSuggestions(sites, runs, o.scrapers);
     // Per-document failures are in the reports; a site that could not run at all fails the command.
     if (runs.some((r) => r.error)) process.exitCode = 1;
   });
+}
+
+/** --suggest-config: one config per site whose run saw a list API; an existing config is never overwritten. */
+async function writeSuggestions(sites: Awaited<ReturnType<typeof resolveTargets>>, runs: Awaited<ReturnType<typeof runSites>>, dir: string): Promise<void> {
+  for (const r of runs) {
+    const site = sites.find((s) => s.id === r.site);
+    const cfg = site && r.report ? suggestConfig(site, r.report) : undefined;
+    if (!cfg) {
+      console.error(`site ${r.site}: no list API seen while rendering; no config suggested`);
+      continue;
+    }
+    await fs.mkdir(dir, { recursive: true });
+    let file = path.join(dir, `${cfg.id}.json`);
+    // Names starting with "_" are not loaded by --all, so a suggestion beside an existing config stays inert until renamed.
+    if (await fs.stat(file).then(() => true, () => false)) file = path.join(dir, `_${cfg.id}.suggested.json`);
+    await fs.writeFile(file, JSON.stringify(cfg, null, 2) + '\n');
+    console.error(`site ${r.site}: wrote ${file} (pagination json-api: ${cfg.pagination.type === 'json-api' ? `${cfg.pagination.method} ${cfg.pagination.url}` : ''})`);
+  }
 }

@@ -6,12 +6,23 @@ import { AddressGuard } from '../fetch/address-guard.ts';
 import { Archive } from '../archive/archive.ts';
 import { Fetcher } from '../fetch/fetcher.ts';
 import { PolitenessGate } from '../fetch/politeness.ts';
+import { Renderer } from '../fetch/renderer.ts';
 import { RobotsCache } from '../fetch/robots.ts';
 import { trustedCas } from '../fetch/tls-trust.ts';
 import { OriginMap, type OriginMapping } from '../fetch/url-map.ts';
 
-// HTTP headers are ASCII: the UA names the project and says what it collects, without Chinese.
-export const DEFAULT_USER_AGENT = 'nianbao/0.1 (+https://github.com/nianbao/nianbao; collects government information-disclosure annual reports for research)';
+// HTTP headers are ASCII: the UA names the project and says what it collects,
+// without Chinese. It names no URL: there is no project site to send a site's
+// operator to, and a made-up one would be worse than none. Operators of a
+// crawl add their own contact (--user-agent / NIANBAO_USER_AGENT); a crawl
+// without one warns once (contactWarning).
+export const DEFAULT_USER_AGENT = 'nianbao/0.1 (collects government information-disclosure annual reports for research)';
+
+/** A warning when the User-Agent gives site operators no way to reach whoever runs the crawl (no URL, no email). */
+export function contactWarning(userAgent: string): string | undefined {
+  if (/https?:\/\/[^\s;)]+|[\w.+-]+@[\w-]+\.[\w.-]+/.test(userAgent)) return undefined;
+  return `the User-Agent "${userAgent}" names no contact: site operators cannot reach you. Add a URL or email, e.g. --user-agent "nianbao/0.1 (+mailto:you@example.org)" or NIANBAO_USER_AGENT`;
+}
 
 export interface ContextOptions {
   dataDir: string;
@@ -35,6 +46,18 @@ export interface ContextOptions {
   robots?: boolean;
   /** Extra certificates (PEM) to trust besides Node's roots: --ca files (see tls-trust.ts). */
   extraCa?: string[];
+  /**
+   * Render pages that need JavaScript in headless Chromium (default false here;
+   * the CLI turns it on unless --no-render). The browser starts on first use.
+   */
+  render?: boolean;
+  /** Chromium to use (else CHROMIUM_PATH, then the system's: see fetch/find-browser.ts). */
+  browserPath?: string;
+  /** Pages rendered at once (default 2) and the time limit per page (default 120 s). */
+  renderPages?: number;
+  renderTimeoutMs?: number;
+  /** Quiet network for this long counts as settled (default 1000 ms). */
+  renderSettleMs?: number;
 }
 
 export interface CrawlContext {
@@ -46,6 +69,8 @@ export interface CrawlContext {
   dataDir: string;
   userAgent: string;
   requests: { count: number };
+  /** Absent when rendering is off. */
+  renderer?: Renderer;
   close(): Promise<void>;
 }
 
@@ -93,9 +118,13 @@ export function createContext(o: ContextOptions): CrawlContext {
     },
   });
   robots?.bind(fetcher);
+  const renderer = o.render
+    ? new Renderer({ fetcher, allowedHosts, browserPath: o.browserPath, pages: o.renderPages, timeoutMs: o.renderTimeoutMs, settleMs: o.renderSettleMs })
+    : undefined;
   return {
-    archive, gate, fetcher, robots, allowedHosts, dataDir: o.dataDir, userAgent, requests,
+    archive, gate, fetcher, robots, allowedHosts, dataDir: o.dataDir, userAgent, requests, renderer,
     close: async () => {
+      await renderer?.close();
       await fetcher.close();
       await archive.close();
     },

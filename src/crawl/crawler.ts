@@ -22,6 +22,10 @@ import { readJsonIfExists, writeFileAtomic } from '../archive/atomic-file.ts';
 import type { DocumentSink } from './sink.ts';
 import { expandStartUrls, type SiteConfig } from './site-config.ts';
 import { acquireSiteLock } from './site-lock.ts';
+import { FetchError as RenderError } from '../fetch/errors.ts';
+import type { Preloaded, RenderedPage, RenderResult } from '../fetch/renderer.ts';
+import { isRouteUrl } from './render-discovery.ts';
+import { MAX_JS_PAGES, renderedFollowUps, renderedKey, renderReason } from './render-step.ts';
 
 export type CrawlEvent =
   | { type: 'queued'; total: number }
@@ -52,6 +56,8 @@ interface Fetched {
   plainReport?: boolean;
   /** The URL's state after this fetch (journaled with "done"); absent when nothing was archived. */
   state?: UrlState;
+  /** Set when this is a page rendered in the browser (its DOM, with what the browser saw). */
+  render?: RenderResult;
 }
 
 type Inspected = Pick<Fetched, 'html' | 'text' | 'charset' | 'plainReport'>;
@@ -187,7 +193,7 @@ class SiteCrawl {
     let doc = false;
     let state: UrlState | undefined;
     try {
-      const got = await this.fetchOrRecover(item);
+      const got = isRouteUrl(item.url) && this.ctx.renderer && this.site.render !== false ? await this.renderRoute(item) : await this.fetchOrRecover(item);
       outcome = got.outcome;
       state = got.state;
       doc = await this.afterFetch(item, got);
@@ -245,14 +251,14 @@ class SiteCrawl {
     // List pages are always read in full so new reports are found; documents
     // are fetched conditionally so an unchanged site transfers almost nothing.
     const conditional = item.kind !== 'list' && state?.sha256 ? { etag: state.etag, lastModified: state.lastModified } : {};
-    let res = await fetcher.fetch({ url: item.url, method: item.method, body: item.body, ...conditional });
+    let res = await fetcher.fetch({ url: item.url, method: item.method, body: item.body, contentType: item.contentType, ...conditional });
     this.report.pagesFetched++;
     if (item.kind === 'list') this.report.listPages++;
     let previous: Buffer | undefined;
     if (res.notModified) {
       previous = await archive.getBlob(state!.sha256!).catch(() => undefined);
       // The archived copy is gone (removed by hand?): fetch it in full once more.
-      if (!previous) res = await fetcher.fetch({ url: item.url, method: item.method, body: item.body });
+      if (!previous) res = await fetcher.fetch({ url: item.url, method: item.method, body: item.body, contentType: item.contentType });
     }
     const contentType = res.headers['content-type'];
     let bytes: Buffer | null = res.body;
@@ -323,8 +329,20 @@ class SiteCrawl {
   /** Follow-ups and hand-off; returns whether the item was a report document. */
   private async afterFetch(item: FrontierItem, got: Fetched): Promise<boolean> {
     if (got.outcome === 'blocked' || !got.bytes) return false;
+    let follow = got.plainReport ? { items: [] as FrontierItem[], isShell: false, attachments: 0 } as ReturnType<typeof discoverFollowUps> : discoverFollowUps(this.site, item, got.html, got.finalUrl, got.text);
+    let render = got.render;
+    if (!render && this.ctx.renderer && renderReason(this.site, item, got, follow)) {
+      const r = await this.renderPage(item, { url: got.finalUrl, bytes: got.bytes, contentType: got.contentType });
+      render = r.result;
+      // A report page's document is now its rendered DOM; a list keeps its raw record as the fetch's own.
+      if (item.kind !== 'list' && r.doc) got = r.doc;
+    }
+    if (render) {
+      const more = renderedFollowUps(this.site, item, render);
+      follow = { ...follow, items: [...follow.items, ...more.items], attachments: follow.attachments + more.attachments };
+      this.noteApis(more.apis);
+    }
     const html = got.html;
-    const follow = got.plainReport ? { items: [], isShell: false, attachments: 0 } : discoverFollowUps(this.site, item, html, got.finalUrl, got.text);
     // Off-site links are dropped here: only hosts the config names are fetched.
     const allowed = follow.items.filter((it) => this.hosts.has(new URL(it.url).hostname));
     let budget = this.site.maxListPages - this.frontier.listCount;
@@ -342,7 +360,7 @@ class SiteCrawl {
     if (this.opts.sink && (got.outcome === 'new' || got.outcome === 'changed')) {
       try {
         await this.opts.sink.accept({
-          bytes: got.bytes, sha256: got.sha256 ?? '', url: item.url, finalUrl: got.finalUrl,
+          bytes: got.bytes!, sha256: got.sha256 ?? '', url: item.url, finalUrl: got.finalUrl,
           contentType: got.contentType, charset: got.charset, site: this.site.id, listTitle: item.listTitle, kind: item.kind === 'attachment' ? 'attachment' : 'report', change: got.outcome,
         });
         this.report.handedOn++;
@@ -351,6 +369,109 @@ class SiteCrawl {
       }
     }
     return true;
+  }
+
+  /** A single-page-app route: only the browser can show it. Recovered like a fetch after a crash. */
+  private async renderRoute(item: FrontierItem): Promise<Fetched> {
+    const written = this.frontier.wrote.get(item.key);
+    if (written) {
+      const recovered = await this.recover(item, written);
+      if (recovered) return recovered;
+    }
+    // The app's shell, if this run already has it, is not asked for again.
+    const shellKey = item.url.replace(/#.*$/, '');
+    const shell = this.states.get(shellKey);
+    let raw: Preloaded | undefined;
+    if (shell?.runId === this.frontier.runId && shell.sha256) {
+      const body = await this.ctx.archive.getBlob(shell.sha256).catch(() => undefined);
+      const rec = body && await this.ctx.archive.readRecord(shell.record);
+      if (body && rec) raw = { status: 200, headers: rec.headers, body };
+    }
+    const { doc } = await this.renderPage(item, raw && { url: shellKey, bytes: raw.body, contentType: raw.headers['content-type'] }, true);
+    this.report.pagesFetched++;
+    if (item.kind === 'list') this.report.listPages++;
+    return doc!;
+  }
+
+  /**
+   * Render a page; its DOM is archived as a rendered record beside the raw
+   * page's (every JS page of a list; the final state of a report page). A
+   * crash of the browser is retried once with a new browser; any other
+   * failure fails the page with kind "render".
+   */
+  private async renderPage(item: FrontierItem, raw: { url: string; bytes: Buffer; contentType?: string } | undefined, isRoute = false): Promise<{ result: RenderResult; doc?: Fetched }> {
+    const renderer = this.ctx.renderer!;
+    const preloaded = new Map<string, Preloaded>();
+    if (raw) preloaded.set(raw.url.replace(/#.*$/, ''), { status: 200, headers: raw.contentType ? { 'content-type': raw.contentType } : {}, body: raw.bytes });
+    const req = { url: item.url, preloaded, maxMorePages: item.kind === 'list' ? Math.min(MAX_JS_PAGES, this.site.maxListPages) : 0 };
+    const stats = (this.report.rendered ??= { pages: 0, failures: 0, ms: 0, requests: 0 });
+    let result: RenderResult;
+    try {
+      result = await renderer.render(req).catch((e: unknown) => {
+        if (e instanceof RenderError && /crashed/.test(e.message)) return renderer.render(req);
+        throw e;
+      });
+    } catch (e) {
+      stats.failures++;
+      throw e;
+    } finally {
+      stats.browser = renderer.stats.browser || undefined;
+    }
+    stats.pages++;
+    stats.ms += result.ms;
+    stats.requests += result.requests;
+    // A route's shell fetched by the browser is archived as the raw page, once per run.
+    if (isRoute && result.document) {
+      const shellKey = result.document.url;
+      if (this.states.get(shellKey)?.runId !== this.frontier.runId) {
+        await this.archiveBody({ ...item, key: shellKey, url: shellKey }, shellKey, result.document.finalUrl, result.document.body, result.document.headers, false);
+      }
+    }
+    let doc: Fetched | undefined;
+    for (const [i, p] of result.pages.entries()) {
+      if (item.kind !== 'list' && i < result.pages.length - 1) continue;
+      const key = isRoute && i === 0 ? item.key : renderedKey(item.key, i);
+      doc = await this.archiveRendered(item, key, p);
+    }
+    if (doc) doc.render = result;
+    return { result, doc };
+  }
+
+  private async archiveRendered(item: FrontierItem, key: string, p: RenderedPage): Promise<Fetched> {
+    const bytes = Buffer.from(p.html, 'utf8');
+    const headers = { 'content-type': 'text/html; charset=utf-8' };
+    const { outcome, hash, state } = await this.archiveBody(item, key, p.url, bytes, headers, true);
+    return { bytes, outcome, contentType: headers['content-type'], charset: 'utf-8', finalUrl: p.url, sha256: hash, html: p.html, text: visibleText(p.html), state };
+  }
+
+  /** Archive a body that did not come from fetchOrRecover (a rendered DOM, a shell the browser fetched): journal, blob, record, state. */
+  private async archiveBody(item: FrontierItem, key: string, finalUrl: string, bytes: Buffer, headers: Record<string, string>, rendered: boolean): Promise<{ outcome: FetchOutcome; hash: string; state: UrlState }> {
+    const { archive } = this.ctx;
+    const hash = sha256(bytes);
+    const prev = await this.urlState(key);
+    const outcome: FetchOutcome = item.kind === 'list' ? 'list' : !prev?.sha256 ? 'new' : prev.sha256 === hash ? 'unchanged' : 'changed';
+    const record: FetchRecord = {
+      key, url: item.url, finalUrl, method: 'GET', status: 200, headers, fetchedAt: new Date().toISOString(), site: this.site.id, listTitle: item.listTitle,
+      charset: rendered ? 'utf-8' : undefined, sha256: hash, size: bytes.length, kind: item.kind, outcome, redirects: [], runId: this.frontier.runId, ...(rendered ? { rendered } : {}),
+    };
+    const state = nextState(prev, record, archive.recordPath(record));
+    await this.frontier.noteWrite(key, state);
+    if (prev?.sha256 === hash) archive.knowBlob(hash);
+    await archive.putBlob(bytes, hash);
+    await archive.putRecord(record, state.record);
+    this.states.set(key, state);
+    return { outcome, hash, state };
+  }
+
+  /** List APIs seen while rendering, once each, for the run report and --suggest-config. */
+  private noteApis(apis: NonNullable<RunReport['listApis']>): void {
+    if (!apis.length) return;
+    const list = (this.report.listApis ??= []);
+    for (const a of apis) {
+      const same = list.find((x) => x.url === a.url && x.method === a.method && x.itemsPath === a.itemsPath);
+      if (same) same.links += a.links;
+      else list.push(a);
+    }
   }
 
   /** A resumed run's report starts from what the journal says the killed process already did. */

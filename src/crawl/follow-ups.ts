@@ -43,10 +43,26 @@ function jsonApiRequest(site: SiteConfig, n: number): FrontierItem {
   params.set(p.pageParam, String(n));
   if (p.sizeParam) params.set(p.sizeParam, String(p.pageSize));
   const page = { mode: 'json-api' as const, n };
+  if (p.method === 'POST' && p.jsonBody) {
+    const body = structuredClone(p.jsonBody);
+    setDotted(body, p.pageParam, n);
+    if (p.sizeParam) setDotted(body, p.sizeParam, p.pageSize);
+    return get({ url: p.url, method: 'POST', body: JSON.stringify(body), contentType: 'application/json;charset=UTF-8', kind: 'list', page });
+  }
   if (p.method === 'POST') return get({ url: p.url, method: 'POST', body: params.toString(), kind: 'list', page });
   const u = new URL(p.url);
   params.forEach((v, k) => u.searchParams.set(k, v));
   return get({ url: u.href, kind: 'list', page });
+}
+
+function setDotted(obj: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split('.');
+  let o = obj;
+  for (const k of keys.slice(0, -1)) {
+    if (!o[k] || typeof o[k] !== 'object') o[k] = {};
+    o = o[k] as Record<string, unknown>;
+  }
+  o[keys[keys.length - 1]] = value;
 }
 
 function hanwebFromConfig(site: SiteConfig, columnUrl: string, totalFromPage: number): HanwebProxy | undefined {
@@ -80,7 +96,7 @@ function dig(obj: unknown, dotted: string): unknown {
   return dotted.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
 }
 
-function reportItems(site: SiteConfig, links: Link[], from: string): FrontierItem[] {
+export function reportItems(site: SiteConfig, links: Link[], from: string): FrontierItem[] {
   const titleRe = new RegExp(site.reports.titlePattern);
   const urlRe = site.reports.urlPattern ? new RegExp(site.reports.urlPattern) : undefined;
   const excludeRe = site.reports.excludePattern ? new RegExp(site.reports.excludePattern) : undefined;

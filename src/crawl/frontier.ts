@@ -22,6 +22,8 @@ export interface FrontierItem {
   kind: Exclude<DocKind, 'robots'>;
   method?: 'GET' | 'POST';
   body?: string;
+  /** Content-Type of the body when it is not a form (a JSON list API). */
+  contentType?: string;
   listTitle?: string;
   /** The page this was found on. */
   from?: string;
@@ -83,46 +85,39 @@ export class Frontier {
     const f = new Frontier(path.join(dir, 'frontier.jsonl'));
     if (opts.barrier) f.barrier = opts.barrier;
     await fs.mkdir(dir, { recursive: true });
-    let text = '';
-    try {
-      text = await fs.readFile(f.file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-    const events: JournalEvent[] = [];
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      try {
-        events.push(JSON.parse(line) as JournalEvent);
-      } catch {
-        break; // torn tail from a kill mid-append: everything before it is intact
+    // Read line by line, keeping only the state (not the events): a journal of
+    // a million requests is replayed without holding its text or its events.
+    let first: JournalEvent | undefined;
+    let ended = false;
+    const { goodBytes, size, needsNewline } = await readJournal(f.file, (ev) => {
+      first ??= ev;
+      if (ev.e === 'end') ended = true;
+      else if (ev.e === 'add') {
+        f.items.set(ev.item.key, ev.item);
+        if (ev.item.kind === 'list') f.listCount++;
+      } else if (ev.e === 'wrote') f.wrote.set(ev.key, ev.state);
+      else if (ev.e === 'done') {
+        // States the journal made durable, whether this run resumes or replaces it (they feed urls.json).
+        if (ev.state) f.doneStates.set(ev.key, ev.state);
+        // Fetches written but never marked done: recovered on resume, checked for torn files otherwise.
+        f.wrote.delete(ev.key);
+        f.done.set(ev.key, ev.outcome);
+        if (ev.doc) f.docs.add(ev.key);
       }
-    }
-    // States the journal made durable, whether this run resumes or replaces it (they feed urls.json).
-    for (const ev of events) if (ev.e === 'done' && ev.state) f.doneStates.set(ev.key, ev.state);
-    // Fetches written but never marked done: recovered on resume, checked for torn files otherwise.
-    for (const ev of events) {
-      if (ev.e === 'wrote') f.wrote.set(ev.key, ev.state);
-      else if (ev.e === 'done') f.wrote.delete(ev.key);
-    }
-    const first = events[0];
-    const ended = events.some((ev) => ev.e === 'end');
-    if (!opts.fresh && first?.e === 'run' && !ended) {
-      f.runId = first.runId;
-      f.startedAt = first.startedAt;
+    });
+    const head = first as JournalEvent | undefined;
+    if (!opts.fresh && head?.e === 'run' && !ended) {
+      f.runId = head.runId;
+      f.startedAt = head.startedAt;
       f.resumed = true;
-      for (const ev of events) {
-        if (ev.e === 'add') {
-          f.items.set(ev.item.key, ev.item);
-          if (ev.item.kind === 'list') f.listCount++;
-        } else if (ev.e === 'done') {
-          f.done.set(ev.key, ev.outcome);
-          if (ev.doc) f.docs.add(ev.key);
-        }
-      }
-      // Rewrite without the torn tail so new appends start on a clean line.
-      await writeFileAtomic(f.file, events.map((ev) => JSON.stringify(ev) + '\n').join(''));
+      // Cut the torn tail so new appends start on a clean line.
+      if (goodBytes < size) await fs.truncate(f.file, goodBytes);
+      if (needsNewline) await fs.appendFile(f.file, '\n');
     } else {
+      f.items.clear();
+      f.done.clear();
+      f.docs.clear();
+      f.listCount = 0;
       f.runId = opts.newRunId();
       f.startedAt = new Date().toISOString();
       await writeFileAtomic(f.file, JSON.stringify({ e: 'run', runId: f.runId, site, startedAt: f.startedAt }) + '\n');
@@ -248,5 +243,61 @@ export class Frontier {
         for (const w of waiters) w.reject(e);
       }
     }
+  }
+}
+
+/**
+ * Feed each journal line to `on`, in order, up to the first line that does not
+ * parse (the torn tail of a kill mid-append, or a machine crash's zeros).
+ * Returns how many bytes the good lines take, and the file's size.
+ */
+async function readJournal(file: string, on: (ev: JournalEvent) => void): Promise<{ goodBytes: number; size: number; needsNewline?: boolean }> {
+  let fh: FileHandle;
+  try {
+    fh = await fs.open(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { goodBytes: 0, size: 0 };
+    throw e;
+  }
+  try {
+    const size = (await fh.stat()).size;
+    const buf = Buffer.alloc(4 * 1024 * 1024);
+    let carry = Buffer.alloc(0);
+    let pos = 0;
+    let good = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (!bytesRead) break;
+      pos += bytesRead;
+      const chunk = carry.length ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+      let at = 0;
+      for (let nl = chunk.indexOf(0x0a, at); nl >= 0; nl = chunk.indexOf(0x0a, at)) {
+        const line = chunk.toString('utf8', at, nl);
+        if (line) {
+          let ev: JournalEvent;
+          try {
+            ev = JSON.parse(line) as JournalEvent;
+          } catch {
+            return { goodBytes: good, size };
+          }
+          on(ev);
+        }
+        good += nl + 1 - at;
+        at = nl + 1;
+      }
+      carry = Buffer.from(chunk.subarray(at));
+    }
+    // A last line without its newline: kept if it parses (only the newline was lost), else it is the torn tail.
+    if (carry.length) {
+      try {
+        on(JSON.parse(carry.toString('utf8')) as JournalEvent);
+        return { goodBytes: size, size, needsNewline: true };
+      } catch {
+        /* torn */
+      }
+    }
+    return { goodBytes: good, size };
+  } finally {
+    await fh.close();
   }
 }

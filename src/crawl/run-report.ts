@@ -31,6 +31,14 @@ export function formatReport(r: RunReport): string {
     `  reports: new ${r.reports.new}, changed ${r.reports.changed}, unchanged ${r.reports.unchanged}; handed on ${r.handedOn}`,
     `  blocked ${r.blocked}; errors: ${errs}`,
   ];
+  if (r.rendered) {
+    const rd = r.rendered;
+    lines.push(`  rendered ${rd.pages} page(s) in the browser (${Math.round(rd.ms / 1000)} s, ${rd.requests} requests through the polite client, ${rd.failures} failed)${rd.browser ? `; browser ${rd.browser}` : ''}`);
+  }
+  for (const a of r.listApis ?? []) {
+    const paging = a.pageParam ? `paged by ${a.pageParam}${a.pageValues ? ` = ${a.pageValues.join(', ')}` : ''}` : 'page parameter not seen';
+    lines.push(`  list API ${a.method} ${a.url} (from ${a.page}): ${a.links} links in ${a.itemsPath}[].${a.titleField}/${a.urlField}, ${paging}; --suggest-config writes a config that calls it`);
+  }
   for (const rb of r.robots) {
     lines.push(`  robots ${rb.origin}: ${rb.status}${rb.crawlDelaySec ? `, Crawl-delay ${rb.crawlDelaySec}s` : ''}, delay ${rb.effectiveDelayMs} ms, disallowed ${rb.disallowed.length}`);
   }

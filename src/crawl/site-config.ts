@@ -58,6 +58,8 @@ const Pagination = z.discriminatedUnion('type', [
     url: z.url(),
     method: z.enum(['GET', 'POST']).default('GET'),
     params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    /** A JSON request body (POST) instead of form or query params; pageParam and sizeParam are then dotted paths into it. */
+    jsonBody: z.record(z.string(), z.unknown()).optional(),
     pageParam: z.string(),
     sizeParam: z.string().optional(),
     pageSize: z.number().int().positive().default(20),
@@ -104,6 +106,12 @@ export const SiteConfigSchema = z.object({
     concurrency: z.number().int().min(1).max(8).optional(),
   }).strict().default({}),
   maxListPages: z.number().int().positive().default(200),
+  /**
+   * Headless-browser rendering: "auto" renders a list page only when the
+   * static path finds no report links on it (and a report page only when its
+   * body is empty without scripts); true renders every list page; false never.
+   */
+  render: z.union([z.literal('auto'), z.boolean()]).default('auto'),
   schedule: cron.optional(),
   notes: z.string().optional(),
 }).strict();

@@ -20,6 +20,7 @@ export type FetchErrorKind =
   | 'private_address' // resolves to a private/link-local address not explicitly allowed
   | 'robots_disallowed' // robots.txt Disallow
   | 'invalid_url'
+  | 'render' // the headless browser failed, crashed or ran over its time limit on this page: retried in a later run
   | 'host_unavailable' // skipped without a request: the host failed too often in a row (see host-breaker.ts); retry later
   | 'network'; // anything else from the socket layer
 
@@ -28,7 +29,7 @@ export type FetchAdvice = 'retry' | 'skip' | 'abort';
 
 const RETRIABLE: ReadonlySet<FetchErrorKind> = new Set(['timeout', 'reset', 'truncated', 'refused', 'http_5xx', 'http_429', 'network']);
 /** Not worth another attempt in this run, but in a later one. */
-const LATER: ReadonlySet<FetchErrorKind> = new Set(['host_unavailable']);
+const LATER: ReadonlySet<FetchErrorKind> = new Set(['host_unavailable', 'render']);
 
 export class FetchError extends Error {
   readonly kind: FetchErrorKind;

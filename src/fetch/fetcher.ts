@@ -192,6 +192,8 @@ export class Fetcher {
       'accept-encoding': 'gzip, deflate, br',
       'accept-language': 'zh-CN,zh;q=0.9',
     };
+    // A mirror serving several sites (one address for many hosts, as --map allows) tells them apart by Host, as the real servers do.
+    if (transport.host !== url.host) headers.host = url.host;
     if (req.etag) headers['if-none-match'] = req.etag;
     if (req.lastModified) headers['if-modified-since'] = req.lastModified;
     if (req.body !== undefined) headers['content-type'] = req.contentType ?? 'application/x-www-form-urlencoded; charset=UTF-8';

@@ -66,8 +66,11 @@ export class ParseStoreSink implements RunSink {
         const runs = new Set(runIds);
     const seen = new Set<string>();
     const sources = [];
-    for (const r of archive.records()) {
-      if (!runs.has(r.runId) || !r.sha256 || (r.kind !== 'report' && r.kind !== 'attachment')) continue;
+    const records = [...archive.records()].filter((r) => runs.has(r.runId));
+    // A page rendered in the browser is parsed from its rendered DOM, not from the empty shell the server sent.
+    const rendered = new Set(records.filter((r) => r.rendered).map((r) => r.url));
+    for (const r of records) {
+      if (!r.sha256 || (r.kind !== 'report' && r.kind !== 'attachment') || (!r.rendered && rendered.has(r.url))) continue;
       if ((r.outcome !== 'new' && r.outcome !== 'changed') || seen.has(r.sha256)) continue;
       seen.add(r.sha256);
       const hash = r.sha256;
