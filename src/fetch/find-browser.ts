@@ -63,6 +63,13 @@ async function playwrightBrowser(): Promise<string | null> {
 // The package's own switches that weaken a page's isolation: fine for its
 // Lambda use on trusted pages, not for rendering arbitrary government sites.
 const UNSAFE_SWITCHES = new Set(['--disable-web-security', '--allow-running-insecure-content']);
+/**
+ * Lambda-only: one process for the whole browser, so closing one page that ran
+ * over its time limit takes every other page down with it. The crawler's
+ * renderer keeps a few pages open at once, so the package's Chromium runs with
+ * its normal processes (no sandbox as root, as for any Chromium here).
+ */
+const LAMBDA_SWITCHES = new Set(['--single-process']);
 
 let sparticuz: Promise<FoundBrowser | null> | null = null;
 
@@ -112,7 +119,7 @@ function sparticuzBrowser(): Promise<FoundBrowser | null> {
     if (!process.env.FONTCONFIG_PATH && !existsSync('/etc/fonts/fonts.conf') && existsSync(join(home, 'fonts', 'fonts.conf'))) {
       process.env.FONTCONFIG_PATH = join(home, 'fonts');
     }
-    const args = Chromium.args.filter((a) => !UNSAFE_SWITCHES.has(a));
+    const args = Chromium.args.filter((a) => !UNSAFE_SWITCHES.has(a) && !LAMBDA_SWITCHES.has(a));
     return { executablePath, source: '@sparticuz/chromium', args };
   })();
   return sparticuz;
