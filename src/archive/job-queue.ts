@@ -6,6 +6,7 @@
 // the API can say whether anything is there to pick the job up.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { processAlive } from '../common/process-alive.ts';
 import { readJsonIfExists, writeFileAtomic } from './atomic-file.ts';
 
 export interface QueuedJob {
@@ -78,11 +79,6 @@ export async function liveScheduler(dataDir: string, now = Date.now()): Promise<
   } catch {
     return undefined;
   }
-  if (!hb || now - Date.parse(hb.beatAt) > 3 * hb.pollMs + 1000) return undefined;
-  try {
-    process.kill(hb.pid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
-  }
+  if (!hb || now - Date.parse(hb.beatAt) > 3 * hb.pollMs + 1000 || !processAlive(hb.pid)) return undefined;
   return hb;
 }

@@ -4,15 +4,7 @@
 // was killed) is taken over.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from '../common/process-alive.ts';
 
 export class SiteBusyError extends Error {
   constructor(readonly site: string, readonly pid: number) {
@@ -35,7 +27,7 @@ export async function acquireSiteLock(dir: string, site: string): Promise<() => 
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim());
-      if (pid && pid !== process.pid && alive(pid)) throw new SiteBusyError(site, pid);
+      if (pid && pid !== process.pid && processAlive(pid)) throw new SiteBusyError(site, pid);
       if (pid === process.pid) throw new SiteBusyError(site, pid);
       await fs.rm(file, { force: true }); // stale: its owner is dead
     }

@@ -4,6 +4,7 @@
 // one, never a torn one.
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { processAlive } from '../common/process-alive.ts';
 
 export function fsyncDir(dir: string): void {
   const fd = openSync(dir, 'r');
@@ -46,20 +47,11 @@ export function acquireLock(path: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(readFileSync(path, 'utf8'));
-      if (pid && pid !== process.pid && isAlive(pid)) throw new Error(`store is locked by process ${pid} (${path})`);
+      if (pid && pid !== process.pid && processAlive(pid)) throw new Error(`store is locked by process ${pid} (${path})`);
       rmSync(path, { force: true });
     }
   }
   throw new Error(`could not lock ${path}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function readJsonIfExists<T>(path: string): T | null {
