@@ -5,7 +5,7 @@
 // real report's, so the report's golden file is the expected parse.
 import { createCanvas } from '@napi-rs/canvas';
 import { PDFDocument } from 'pdf-lib';
-import { openForRendering } from '../../src/parse/ocr/render.ts';
+import { openForRendering, paintPage } from '../../src/parse/ocr/render.ts';
 import { extractPdf } from '../../src/parse/pdf/index.ts';
 import type { GoldenRecord } from '../golden/golden-form.ts';
 
@@ -68,13 +68,8 @@ export async function makeScanPdf(source: Uint8Array, v: ScanVariant): Promise<U
       if (v.pages && !v.pages.includes(p)) continue;
       const page = await doc.getPage(p);
       const base = page.getViewport({ scale: 1 });
-      const viewport = page.getViewport({ scale: v.dpi / 72 });
-      const w = Math.ceil(viewport.width), h = Math.ceil(viewport.height);
-      const flat = createCanvas(w, h);
-      const fctx = flat.getContext('2d');
-      fctx.fillStyle = 'white';
-      fctx.fillRect(0, 0, w, h);
-      await page.render({ canvasContext: fctx as unknown as CanvasRenderingContext2D, canvas: flat as unknown as HTMLCanvasElement, viewport }).promise;
+      const flat = await paintPage(page, v.dpi / 72);
+      const { width: w, height: h } = flat;
       page.cleanup();
       const scan = createCanvas(w, h);
       const ctx = scan.getContext('2d');

@@ -3,7 +3,7 @@
 // page is painted on a @napi-rs/canvas surface (the canvas pdfjs uses in
 // Node), then reduced to grey with the seal's red removed.
 
-import { createCanvas } from '@napi-rs/canvas';
+import { createCanvas, type Canvas } from '@napi-rs/canvas';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
@@ -37,19 +37,26 @@ export async function openForRendering(bytes: Uint8Array): Promise<pdfjs.PDFDocu
   }).promise;
 }
 
+/** A page painted at `scale` onto a white canvas (paper is white; a transparent background would read as black ink). */
+export async function paintPage(page: pdfjs.PDFPageProxy, scale: number): Promise<Canvas> {
+  const viewport = page.getViewport({ scale });
+  const w = Math.ceil(viewport.width), h = Math.ceil(viewport.height);
+  const canvas = createCanvas(w, h);
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = 'white';
+  ctx.fillRect(0, 0, w, h);
+  await page.render({ canvasContext: ctx as unknown as CanvasRenderingContext2D, canvas: canvas as unknown as HTMLCanvasElement, viewport }).promise;
+  return canvas;
+}
+
 export async function renderPage(doc: pdfjs.PDFDocumentProxy, pageNo: number, dpi: number): Promise<RenderedPage> {
   const page = await doc.getPage(pageNo);
   try {
     const base = page.getViewport({ scale: 1 });
     const scale = Math.min(dpi / 72, MAX_SIDE / Math.max(base.width, base.height));
-    const viewport = page.getViewport({ scale });
-    const w = Math.ceil(viewport.width), h = Math.ceil(viewport.height);
-    const canvas = createCanvas(w, h);
-    const ctx = canvas.getContext('2d');
-    ctx.fillStyle = 'white';
-    ctx.fillRect(0, 0, w, h);
-    await page.render({ canvasContext: ctx as unknown as CanvasRenderingContext2D, canvas: canvas as unknown as HTMLCanvasElement, viewport }).promise;
-    const { img, redPixels, seal } = toGray(ctx.getImageData(0, 0, w, h).data, w, h);
+    const canvas = await paintPage(page, scale);
+    const { width: w, height: h } = canvas;
+    const { img, redPixels, seal } = toGray(canvas.getContext('2d').getImageData(0, 0, w, h).data, w, h);
     return { page: pageNo, img, scale, redPixels, ...(seal ? { seal } : {}) };
   } finally {
     page.cleanup();
