@@ -1,8 +1,9 @@
 // Zero-config crawls of JavaScript-rendered CMS imitations (js-site.ts) with
 // the headless browser: every report found, parsed and stored as a document,
 // non-reports skipped, and the per-host delay kept between every two requests
-// the server saw — the browser's included. Needs /usr/bin/chromium (or
-// CHROMIUM_PATH), like the server's end-to-end tests.
+// the server saw — the browser's included. The browser is the one
+// findBrowser gives (CHROMIUM_PATH, a system or Playwright Chromium, else the
+// one shipped in @sparticuz/chromium), as for the server's end-to-end tests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Archive } from '../../src/archive/archive.ts';
 import { crawlSite } from '../../src/crawl/crawler.ts';
