@@ -19,12 +19,13 @@ import { batchOf, dictData, dictType, dictVector, field, numData } from '../stor
 import { fsyncDir } from '../store/fsutil.ts';
 import type { PartInfo } from '../store/manifest.ts';
 import type { FactSlice, StoreReader } from '../store/reader.ts';
-import { isValid } from '../store/reader.ts';
+import { isValid, ocrConfidence } from '../store/reader.ts';
+import { passesRead, type ReadOptions } from './filters.ts';
 import type { RecordBatch as PqBatch } from 'parquet-wasm/node';
 
 export type ExportFormat = 'csv' | 'parquet' | 'arrow';
 
-const EXPORT_COLUMNS = ['agency_id', 'agency', 'region_code', 'kind', 'level', 'year', 'metric', 'table', 'row', 'col', 'value', 'cell', 'derived', 'report_sha256'];
+const EXPORT_COLUMNS = ['agency_id', 'agency', 'region_code', 'kind', 'level', 'year', 'metric', 'table', 'row', 'col', 'value', 'cell', 'derived', 'ocr_confidence', 'report_sha256'];
 
 /** Parquet row group size (rows): bounds what parquet-wasm buffers while encoding. */
 const ROW_GROUP = 1 << 20;
@@ -34,7 +35,8 @@ function exportSchema(): Schema {
     field('agency_id', dictType(11, 'i32'), true), field('agency', dictType(12, 'i32'), true), field('region_code', dictType(13, 'i32'), true),
     field('kind', dictType(14, 'i32'), true), field('level', dictType(15, 'i32'), true), field('year', new Int16(), true),
     field('metric', dictType(16, 'i32')), field('table', dictType(1, 'i8')), field('row', dictType(2, 'i16')), field('col', dictType(3, 'i16')),
-    field('value', new Float64(), true), field('cell', dictType(4, 'i8')), field('derived', new Bool()), field('report_sha256', dictType(17, 'i32')),
+    field('value', new Float64(), true), field('cell', dictType(4, 'i8')), field('derived', new Bool()), field('ocr_confidence', new Float64(), true),
+    field('report_sha256', dictType(17, 'i32')),
   ]);
 }
 
@@ -53,7 +55,10 @@ export interface ExportProgress {
   bytesWritten: number;
 }
 
-export interface ExportOptions {
+/** Which values an export keeps by how they were read (filters.ts); applied per value row. */
+export type ExportReadFilter = ReadOptions;
+
+export interface ExportOptions extends ExportReadFilter {
   /** Called after each store part has been written out. */
   onPart?: (p: ExportProgress) => void;
 }
@@ -63,16 +68,22 @@ export interface ExportOptions {
  * is held: its batches are read without the reader's cache, and the caller is
  * expected to be done with it before asking for the next.
  */
-export async function* exportParts(store: StoreReader): AsyncGenerator<ExportPart> {
+export async function* exportParts(store: StoreReader, filter: ExportReadFilter = {}): AsyncGenerator<ExportPart> {
   const metricIndex = new Map(store.metrics().map((m, i) => [m, i]));
   const active = store.active;
+  const read = filter.read ?? 'any';
+  const filtered = read !== 'any' || filter.minConfidence !== undefined;
   for (const part of store.manifest.values) {
     const slices: ExportPart['slices'] = [];
     let rows = 0;
     for await (const s of store.partSlices(part, { cache: false })) {
       const keep = new Int32Array(s.length);
       let n = 0;
-      for (let i = 0; i < s.length; i++) if (active[s.report[i]] && s.agency[i] >= 0) keep[n++] = i;
+      for (let i = 0; i < s.length; i++) {
+        if (!active[s.report[i]] || s.agency[i] < 0) continue;
+        if (filtered && !passesRead(ocrConfidence(s, i), read, filter.minConfidence)) continue;
+        keep[n++] = i;
+      }
       if (!n) continue;
       slices.push({ s, keep: keep.slice(0, n), metric: metricIndex.get(s.metric)! });
       rows += n;
@@ -131,6 +142,9 @@ interface ExportColumns {
   valid: Uint8Array;
   nulls: number;
   derived: Uint8Array;
+  ocr: Float64Array;
+  ocrValid: Uint8Array;
+  ocrNulls: number;
   table: Int8Array;
   row: Int16Array;
   col: Int16Array;
@@ -143,7 +157,7 @@ function partColumns(ep: ExportPart, agencyCode: (k: number) => number, reportCo
     const n = keep.length;
     const c: ExportColumns = {
       n, year: s.year, metric, agency: new Int32Array(n), report: new Int32Array(n), value: new Float64Array(n), valid: new Uint8Array((n + 7) >> 3), nulls: 0,
-      derived: new Uint8Array((n + 7) >> 3), table: new Int8Array(n), row: new Int16Array(n), col: new Int16Array(n), cell: new Int8Array(n),
+      derived: new Uint8Array((n + 7) >> 3), ocr: new Float64Array(n), ocrValid: new Uint8Array((n + 7) >> 3), ocrNulls: 0, table: new Int8Array(n), row: new Int16Array(n), col: new Int16Array(n), cell: new Int8Array(n),
     };
     const codes = (name: string) => s.batch.getChild(name)!.data[0].values as Int8Array | Int16Array;
     const tableIn = codes('table'), rowIn = codes('row'), colIn = codes('col');
@@ -155,6 +169,12 @@ function partColumns(ep: ExportPart, agencyCode: (k: number) => number, reportCo
       if (isValid(s.valueValid, i)) c.valid[k >> 3] |= 1 << (k & 7);
       else c.nulls++;
       if (s.derived[i >> 3] & (1 << (i & 7))) c.derived[k >> 3] |= 1 << (k & 7);
+      const conf = ocrConfidence(s, i);
+      if (conf === null) c.ocrNulls++;
+      else {
+        c.ocr[k] = conf;
+        c.ocrValid[k >> 3] |= 1 << (k & 7);
+      }
       c.table[k] = tableIn[i];
       c.row[k] = rowIn[i];
       c.col[k] = colIn[i];
@@ -184,7 +204,8 @@ function toBatch(schema: Schema, c: ExportColumns, dv: Dicts): RecordBatch {
     numData(new Float64(), c.value, c.valid, c.nulls),
     dictData(t[11], dv.cell, c.cell),
     makeData({ type: new Bool(), length: c.n, nullCount: 0, data: c.derived }),
-    dictData(t[13], dv.sha, c.report),
+    numData(new Float64(), c.ocr, c.ocrValid, c.ocrNulls),
+    dictData(t[14], dv.sha, c.report),
   ]);
 }
 
@@ -195,14 +216,14 @@ function partBatches(schema: Schema, ep: ExportPart, dv: Dicts): RecordBatch[] {
 }
 
 /** Current values as Arrow batches with the export schema (store-wide dictionaries), one part at a time. */
-export async function* exportBatches(store: StoreReader): AsyncGenerator<RecordBatch> {
+export async function* exportBatches(store: StoreReader, filter: ExportReadFilter = {}): AsyncGenerator<RecordBatch> {
   const schema = exportSchema();
   const a = agencyAttrs(store);
   const dv: Dicts = {
     id: dictVector(a.id), name: dictVector(a.name), region: dictVector(a.region), kind: dictVector(a.kind), level: dictVector(a.level),
     sha: dictVector(store.reportSha256()), ...storeDicts(store),
   };
-  for await (const ep of exportParts(store)) yield* partBatches(schema, ep, dv);
+  for await (const ep of exportParts(store, filter)) yield* partBatches(schema, ep, dv);
 }
 
 function csvField(v: string): string {
@@ -248,7 +269,7 @@ export async function exportStore(store: StoreReader, format: ExportFormat, out:
       const d = store.manifest.dictionaries;
       const [tables, rowsD, cols, cells] = [d.table, d.row, d.col, d.cell].map((x) => x.map(csvField));
       const metrics = store.metrics().map(csvField);
-      for await (const ep of exportParts(store)) {
+      for await (const ep of exportParts(store, opts)) {
         for (const { s, keep, metric } of ep.slices) {
           const tc = s.batch.getChild('table')!.data[0].values as Int8Array;
           const rc = s.batch.getChild('row')!.data[0].values as Int16Array;
@@ -259,7 +280,8 @@ export async function exportStore(store: StoreReader, format: ExportFormat, out:
             const i = keep[k];
             const v = isValid(s.valueValid, i) ? String(s.value[i]) : '';
             const der = s.derived[i >> 3] & (1 << (i & 7)) ? 'true' : 'false';
-            lines[k] = `${agencyCsv[s.agency[i]]}${mid}${tables[tc[i]]},${rowsD[rc[i]]},${cols[cc[i]]},${v},${cells[s.cell[i]]},${der},${csvField(sha[s.report[i]])}`;
+            const conf = ocrConfidence(s, i) ?? '';
+            lines[k] = `${agencyCsv[s.agency[i]]}${mid}${tables[tc[i]]},${rowsD[rc[i]]},${cols[cc[i]]},${v},${cells[s.cell[i]]},${der},${conf},${csvField(sha[s.report[i]])}`;
           }
           write(lines.join('\n') + '\n');
         }
@@ -277,7 +299,7 @@ export async function exportStore(store: StoreReader, format: ExportFormat, out:
         id: dictVector(a.id), name: dictVector(a.name), region: dictVector(a.region), kind: dictVector(a.kind), level: dictVector(a.level),
         sha: dictVector(store.reportSha256()), ...storeDicts(store),
       };
-      for await (const ep of exportParts(store)) {
+      for await (const ep of exportParts(store, opts)) {
         for (const b of partBatches(schema, ep, dv)) writer.write(b);
         rows += ep.rows;
         bytes = sink.bytes;
@@ -286,7 +308,7 @@ export async function exportStore(store: StoreReader, format: ExportFormat, out:
       writer.finish();
       bytes = sink.bytes;
     } else {
-      rows = await writeParquet(store, fd, (ep, r, b) => {
+      rows = await writeParquet(store, fd, opts, (ep, r, b) => {
         rows = r;
         bytes = b;
         progress(ep);
@@ -310,7 +332,7 @@ export async function exportStore(store: StoreReader, format: ExportFormat, out:
  * writer batch by batch as it pulls, and the encoded bytes are written to the
  * file as row groups complete.
  */
-async function writeParquet(store: StoreReader, fd: number, onPart: (ep: ExportPart, rows: number, bytes: number) => void): Promise<number> {
+async function writeParquet(store: StoreReader, fd: number, filter: ExportReadFilter, onPart: (ep: ExportPart, rows: number, bytes: number) => void): Promise<number> {
   const pq = await import('parquet-wasm/node');
   const props = new pq.WriterPropertiesBuilder().setCompression(pq.Compression.ZSTD).setMaxRowGroupSize(ROW_GROUP).build();
   const schema = exportSchema();
@@ -319,7 +341,7 @@ async function writeParquet(store: StoreReader, fd: number, onPart: (ep: ExportP
   const shared = storeDicts(store);
   const agencies = new LocalCodes(a.id.length);
   const reports = new LocalCodes(sha.length);
-  const parts = exportParts(store);
+  const parts = exportParts(store, filter);
   let rows = 0;
   let bytes = 0;
   let pending: { ep: ExportPart } | null = null;

@@ -1,6 +1,7 @@
 // Which agencies a query covers: by id, name, region prefix, kind and level.
 // Resolved once per query into a bitmap over agency keys so the scan over
-// fact rows is a single array lookup per row.
+// fact rows is a single array lookup per row. And which values it reads by
+// how they were read: printed text, or OCR from a scan with its confidence.
 import { regionFilterPrefix } from '../agency/peers.ts';
 import type { AgencyRow } from '../store/tables.ts';
 
@@ -29,4 +30,39 @@ export function agencyMask(agencies: AgencyRow[], f: AgencyFilter): { mask: Uint
     if (a.key > max) max = a.key;
   }
   return { mask, min, max, count };
+}
+
+/** Which values to read by how they were read: any, only printed text, or only OCR'd scans. */
+export type ReadFilter = 'any' | 'printed' | 'ocr';
+export const READ_FILTERS: ReadFilter[] = ['any', 'printed', 'ocr'];
+
+export interface ReadOptions {
+  /** Keep only printed values, or only OCR'd ones (default any). */
+  read?: ReadFilter;
+  /** Leave out values read by OCR below this confidence, 0–1 (printed values always pass). */
+  minConfidence?: number;
+}
+
+/** Whether a value read so (confidence null = printed as text) passes the filter. */
+export function passesRead(confidence: number | null, read: ReadFilter, minConfidence: number | undefined): boolean {
+  if (confidence === null) return read !== 'ocr';
+  return read !== 'printed' && (minConfidence === undefined || confidence >= minConfidence);
+}
+
+/**
+ * The read filter from its text form (CLI option or query parameter);
+ * throws an Error whose message says which of the two is wrong and why.
+ */
+export function parseReadOptions(read: string | undefined, minConfidence: string | undefined): ReadOptions {
+  if (read !== undefined && !READ_FILTERS.includes(read as ReadFilter)) {
+    throw Object.assign(new Error(`read: "${read}" is not one of ${READ_FILTERS.join(', ')}`), { param: 'read' });
+  }
+  let min: number | undefined;
+  if (minConfidence !== undefined) {
+    min = Number(minConfidence);
+    if (minConfidence.trim() === '' || !Number.isFinite(min) || min < 0 || min > 1) {
+      throw Object.assign(new Error(`min_confidence: "${minConfidence}" is not a number from 0 to 1`), { param: 'min_confidence' });
+    }
+  }
+  return { ...(read !== undefined ? { read: read as ReadFilter } : {}), ...(min !== undefined ? { minConfidence: min } : {}) };
 }

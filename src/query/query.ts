@@ -7,15 +7,15 @@
 import { splitMetricKey } from '../store/derive.ts';
 import type { PartInfo } from '../store/manifest.ts';
 import type { StoreReader } from '../store/reader.ts';
-import { isValid } from '../store/reader.ts';
+import { isValid, ocrConfidence } from '../store/reader.ts';
 import type { AgencyRow } from '../store/tables.ts';
-import { agencyMask, type AgencyFilter } from './filters.ts';
+import { agencyMask, passesRead, type AgencyFilter, type ReadFilter, type ReadOptions } from './filters.ts';
 import { cellsOf, regimeOfCell, REGIME_BREAK, resolveMetric, type MetricDef, type Regime } from './metrics.ts';
 
 export type GroupKey = 'agency' | 'year' | 'region' | 'province' | 'city' | 'kind' | 'level';
 export type BlankTreatment = 'zero' | 'null';
 
-export interface QueryOptions extends AgencyFilter {
+export interface QueryOptions extends AgencyFilter, ReadOptions {
   metric: string;
   by: GroupKey[];
   years?: number[];
@@ -48,6 +48,15 @@ export interface QueryRow {
    * in `value`. A group made only of such reports has value null.
    */
   missing: number;
+  /**
+   * Cells in `value` read by OCR from a scanned image, and the lowest
+   * recognition confidence among them. Present on every row when any row of
+   * the result has such a cell.
+   */
+  ocr?: number;
+  ocr_min_confidence?: number | null;
+  /** Reports left out of this group by the read / min_confidence filter (present when one is set). */
+  excluded?: number;
 }
 
 export interface QueryResult {
@@ -60,6 +69,8 @@ export interface QueryResult {
   missing_note: string;
   /** For a series: the year after which the definitions change, and what changed. */
   regime_break?: { after: number; note: string };
+  /** The read filter, when one was set, and what it left out. */
+  read?: { read: ReadFilter; min_confidence: number | null; note: string };
   rows: QueryRow[];
 }
 
@@ -68,6 +79,10 @@ interface Acc {
   sums: Float64Array;
   numbers: Int32Array;
 }
+
+export const OCR_NOTE = 'ocr = cells in value read by OCR from a scanned image; ocr_min_confidence = the lowest recognition confidence among them';
+
+export const EXCLUDED_NOTE = 'excluded = reports left out because a cell of this metric failed the read filter (a whole report is left out, never part of its cells)';
 
 export const MISSING_NOTE = 'missing = reports whose document does not print a cell of this metric (unknown, not in value)';
 
@@ -129,6 +144,9 @@ export async function runQuery(store: StoreReader, opts: QueryOptions): Promise<
     return regime ? `${k}\u0003${regime}` : k;
   };
   const parts = def.type === 'narrative' ? [def.id] : cellsOf(def);
+  const read = opts.read ?? 'any';
+  const filtered = read !== 'any' || opts.minConfidence !== undefined;
+  if (filtered && def.type === 'narrative') throw new Error(`${def.id}: narrative figures carry no OCR flag; the read / min_confidence filters apply to table values only`);
   // A series keeps its regimes apart: each part's rows go to its regime's group, never summed across.
   const regimeOf = (part: string): Regime | undefined => (def.type === 'series' ? regimeOfCell(part) : undefined);
   const accFor = (agency: number, year: number | null, regime?: Regime): Acc => {
@@ -154,15 +172,38 @@ export async function runQuery(store: StoreReader, opts: QueryOptions): Promise<
     }
   } else if (count > 0) {
     const active = store.active;
+    // A report with any cell of the metric failing the filter is left out whole:
+    // summing the rest of its cells would give a figure the report never printed.
+    const excluded = new Map<number, { agency: number; year: number | null; regime: Regime | undefined }>();
+    if (filtered) {
+      for (let p = 0; p < parts.length; p++) {
+        for await (const s of store.scanMetric(parts[p], years, { min, max })) {
+          for (let i = 0; i < s.length; i++) {
+            const ag = s.agency[i];
+            if (ag < 0 || !mask[ag] || !active[s.report[i]] || excluded.has(s.report[i])) continue;
+            if (!passesRead(ocrConfidence(s, i), read, opts.minConfidence)) excluded.set(s.report[i], { agency: ag, year: s.year, regime: regimeOf(parts[p]) });
+          }
+        }
+      }
+      for (const e of excluded.values()) {
+        const row = accFor(e.agency, e.year, e.regime).row;
+        row.excluded = (row.excluded ?? 0) + 1;
+      }
+    }
     for (let p = 0; p < parts.length; p++) {
       const regime = regimeOf(parts[p]);
       for await (const s of store.scanMetric(parts[p], years, { min, max })) {
         const { report, agency, value, valueValid } = s;
         for (let i = 0; i < s.length; i++) {
           const ag = agency[i];
-          if (ag < 0 || !mask[ag] || !active[report[i]]) continue;
+          if (ag < 0 || !mask[ag] || !active[report[i]] || excluded.has(report[i])) continue;
           const acc = accFor(ag, s.year, regime);
           acc.row.cells++;
+          const conf = s.ocr ? ocrConfidence(s, i) : null;
+          if (conf !== null) {
+            acc.row.ocr = (acc.row.ocr ?? 0) + 1;
+            acc.row.ocr_min_confidence = Math.min(acc.row.ocr_min_confidence ?? 1, conf);
+          }
           if (isValid(valueValid, i)) {
             acc.sums[p] += value[i];
             acc.numbers[p]++;
@@ -183,7 +224,10 @@ export async function runQuery(store: StoreReader, opts: QueryOptions): Promise<
       if (hit) accFor(g.agency, g.year, regimeOf(hit)).row.missing++;
     }
   }
+  if (filtered && def.type !== 'narrative') for (const acc of groups.values()) acc.row.excluded ??= 0;
   let rows = [...groups.values()].map((acc) => ({ ...acc.row, value: finish(def, acc, parts) }));
+  // The OCR columns are all or nothing, so a table has them on every row or none.
+  if (rows.some((r) => r.ocr)) for (const r of rows) Object.assign(r, { ocr: r.ocr ?? 0, ocr_min_confidence: r.ocr_min_confidence ?? null });
   rows.sort((a, b) => compareRows(a, b, by));
   if (opts.top !== undefined || opts.order) {
     const dir = opts.order === 'asc' ? 1 : -1;
@@ -192,7 +236,8 @@ export async function runQuery(store: StoreReader, opts: QueryOptions): Promise<
   }
   return {
     metric: def.id, definition: def.description, by, blanks, blanks_note: BLANK_NOTES[blanks], missing_note: MISSING_NOTE,
-    ...(def.type === 'series' ? { regime_break: REGIME_BREAK } : {}), rows,
+    ...(def.type === 'series' ? { regime_break: REGIME_BREAK } : {}),
+    ...(filtered ? { read: { read, min_confidence: opts.minConfidence ?? null, note: EXCLUDED_NOTE } } : {}), rows,
   };
 }
 
@@ -234,6 +279,8 @@ export interface ProfileRow {
   value: number | null;
   cell: string;
   derived: boolean;
+  /** OCR confidence, or null for a printed value. */
+  ocr_confidence: number | null;
 }
 
 /** Every stored value of one agency's current reports, by year and metric. */
@@ -243,7 +290,7 @@ export async function agencyProfile(store: StoreReader, agency: string): Promise
   const cells = store.manifest.dictionaries.cell;
   const rows: ProfileRow[] = (await agencyFacts(store, min, store.parts()))
     .filter((r) => store.active[r.report])
-    .map((r) => ({ year: r.year, metric: r.metric, value: r.value, cell: cells[r.cell], derived: r.derived }));
+    .map((r) => ({ year: r.year, metric: r.metric, value: r.value, cell: cells[r.cell], derived: r.derived, ocr_confidence: r.ocr }));
   rows.sort((x, y) => (x.year ?? 0) - (y.year ?? 0) || (x.metric < y.metric ? -1 : x.metric > y.metric ? 1 : 0));
   return { agency: store.agencies[min], rows };
 }
@@ -265,6 +312,7 @@ interface AgencyFact {
   /** Code into manifest.dictionaries.cell. */
   cell: number;
   derived: boolean;
+  ocr: number | null;
 }
 
 /** Every fact row of one agency (its key as stored) in these parts, every report version included. */
@@ -287,7 +335,7 @@ async function agencyFacts(store: StoreReader, agency: number, parts: PartInfo[]
         else hi = mid;
       }
       for (let i = lo; i < s.length && s.agency[i] === agency; i++) {
-        out.push({ year: s.year, metric: s.metric, report: s.report[i], value: isValid(s.valueValid, i) ? s.value[i] : null, cell: s.cell[i], derived: (s.derived[i >> 3] & (1 << (i & 7))) !== 0 });
+        out.push({ year: s.year, metric: s.metric, report: s.report[i], value: isValid(s.valueValid, i) ? s.value[i] : null, cell: s.cell[i], derived: (s.derived[i >> 3] & (1 << (i & 7))) !== 0, ocr: ocrConfidence(s, i) });
       }
     }
   }

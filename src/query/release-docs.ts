@@ -81,6 +81,12 @@ could not be read, never that nothing happened.
 - **Derived totals.** Rows with \`derived\` = true (the table-3 categories 不予公开,
   无法提供, 不予处理, 其他处理) are sums this project computed from the printed
   sub-rows; they are not printed in the reports.
+- **Read by OCR.** Rows with a \`values.ocr_confidence\` were read by machine
+  from a scanned page (the report was posted as an image), not from text; the
+  number is the recogniser's confidence (0–1). Such figures can be misread
+  (0/8, 1/7 …), and nothing was corrected to make sums pass: a failed check
+  on such a report may be a misreading. Leave them out with a filter on the
+  column when a figure must be as printed.
 - **Checks are findings.** A failed check (\`checks.csv\`, \`reports.failed_checks\`)
   means the printed figures do not add up; nothing was corrected.
 - **Narrative figures** are read from the prose; each row carries the sentence

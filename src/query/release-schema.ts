@@ -51,6 +51,8 @@ export const RELEASE_TABLES: ReleaseTable[] = [
       f('value', 'number', '数值（金额单位万元）；空白或横线单元格为空，不是 0', 'the number (money in 10,000 yuan); empty for a blank or dash cell, which is not 0'),
       f('cell', 'string', '单元格印出的内容：number/blank/dash/text', 'what the cell held: number/blank/dash/text', { required: true, enum: ['number', 'blank', 'dash', 'text'] }),
       f('derived', 'boolean', '由本数据集计算的分类合计（报告未印出）', 'a category total computed by this dataset, not printed in the report', { required: true }),
+      f('ocr_confidence', 'number', '该数值如何读出：空 = 文件中以文字印出；有值 = 由 OCR 从扫描图像识别，值为识别置信度（0–1，单元格中最低的单字概率）',
+        'how the value was read: empty = printed as text in the document; a number = read by OCR from a scanned image, the recognition confidence (0–1, the lowest per-character probability in the cell)'),
       reportSha,
     ],
     primaryKey: ['report_sha256', 'metric'],

@@ -4,6 +4,7 @@
 // comma-separated (?region=a,b), exactly like the CLI's options.
 import type { Request } from 'express';
 import { regionFilterPrefix } from '../agency/peers.ts';
+import { parseReadOptions, type ReadOptions } from '../query/filters.ts';
 import { resolveMetric } from '../query/metrics.ts';
 import type { BlankTreatment, GroupKey, QueryOptions } from '../query/query.ts';
 import { badParam } from './errors.ts';
@@ -91,6 +92,21 @@ export function queryParams(req: Request, metric: string): QueryOptions {
   if (order !== undefined && order !== 'asc' && order !== 'desc') throw badParam('order', 'must be asc or desc');
   return {
     metric, by, ...filterParams(req), years: yearsParam(req), blanks: blanks as BlankTreatment,
-    top: intParam(req, 'top', undefined, 1, 1_000_000), order: order as 'asc' | 'desc' | undefined,
+    top: intParam(req, 'top', undefined, 1, 1_000_000), order: order as 'asc' | 'desc' | undefined, ...readParams(req, metric),
   };
+}
+
+/** read=any|printed|ocr and min_confidence=0–1: which values, by how they were read. */
+export function readParams(req: Request, metric?: string): ReadOptions {
+  let out: ReadOptions;
+  try {
+    out = parseReadOptions(stringParam(req, 'read'), stringParam(req, 'min_confidence'));
+  } catch (e) {
+    const err = e as Error & { param: string };
+    throw badParam(err.param, err.message.replace(/^[a-z_]+: /, ''));
+  }
+  if (metric?.startsWith('narrative.') && ((out.read ?? 'any') !== 'any' || out.minConfidence !== undefined)) {
+    throw badParam(out.minConfidence !== undefined ? 'min_confidence' : 'read', 'applies to table values only: narrative figures carry no OCR flag');
+  }
+  return out;
 }

@@ -8,11 +8,11 @@ import { agencyMask } from '../query/filters.ts';
 import { describeMetric, metricCatalog } from '../query/catalog.ts';
 import { badParam, notFound } from './errors.ts';
 import { lookups, reportView } from './lookups.ts';
-import { filterParams, metricsParam, queryParams, stringParam, yearsParam } from './params.ts';
+import { filterParams, metricsParam, queryParams, readParams, stringParam, yearsParam } from './params.ts';
 import { intParam, notModified, sendList } from './respond.ts';
 import type { StoreHandle } from './store-handle.ts';
 
-const ROW_COLUMNS = ['agency', 'agency_id', 'region_code', 'region_name', 'province', 'city', 'kind', 'level', 'year', 'regime', 'value', 'blanks', 'cells'];
+const ROW_COLUMNS = ['agency', 'agency_id', 'region_code', 'region_name', 'province', 'city', 'kind', 'level', 'year', 'regime', 'value', 'blanks', 'cells', 'ocr', 'ocr_min_confidence', 'excluded'];
 /** The guard of rankings: an agency with fewer new requests than this is not ranked (its rates are noise). */
 export const DEFAULT_MIN_REQUESTS = 30;
 const GUARD_METRIC = 't3.new_received.total';
@@ -22,6 +22,12 @@ const SERIES_GUARD_METRIC = 'series.requests_received';
 function breakOf(results: QueryResult[]): { regime_break?: { after: number; note: string } } {
   const b = results.find((q) => q.regime_break)?.regime_break;
   return b ? { regime_break: b } : {};
+}
+
+/** The read filter a result was asked with, for the response's meta. */
+function readOf(results: QueryResult[]): { read?: QueryResult['read'] } {
+  const r = results.find((q) => q.read)?.read;
+  return r ? { read: r } : {};
 }
 
 /** Linear-interpolated percentile (the R-7 / Excel PERCENTILE.INC definition) of sorted values. */
@@ -76,7 +82,7 @@ export function valuesRouter(store: StoreHandle, dataDir: string): Router {
     const only = metricsParam(req, false);
     const rows = p.rows.filter((x) => !only.length || only.includes(x.metric)).map((x) => {
       const d = describeMetric(x.metric);
-      return { year: x.year, metric: x.metric, label_zh: d.label_zh, label_en: d.label_en, value: x.value, cell: x.cell, derived: x.derived };
+      return { year: x.year, metric: x.metric, label_zh: d.label_zh, label_en: d.label_en, value: x.value, cell: x.cell, derived: x.derived, ocr_confidence: x.ocr_confidence };
     });
     sendList(req, res, { name: `profile-${a.id}`, rows });
   });
@@ -106,8 +112,8 @@ export function valuesRouter(store: StoreHandle, dataDir: string): Router {
       name: `values-${metrics.join('+').replace(/[^\w.+-]/g, '_')}`,
       rows,
       meta: single
-        ? { metric: first.metric, definition: first.definition, by: first.by, blanks: first.blanks, blanks_note: first.blanks_note, missing_note: first.missing_note, ...breakOf(results) }
-        : { metrics: results.map((q) => ({ metric: q.metric, definition: q.definition })), by: first.by, blanks: first.blanks, blanks_note: first.blanks_note, missing_note: first.missing_note, ...breakOf(results) },
+        ? { metric: first.metric, definition: first.definition, by: first.by, blanks: first.blanks, blanks_note: first.blanks_note, missing_note: first.missing_note, ...breakOf(results), ...readOf(results) }
+        : { metrics: results.map((q) => ({ metric: q.metric, definition: q.definition })), by: first.by, blanks: first.blanks, blanks_note: first.blanks_note, missing_note: first.missing_note, ...breakOf(results), ...readOf(results) },
       columns: [...(metrics.length > 1 ? ['metric', 'label_zh'] : []), ...ROW_COLUMNS.filter((c) => rows.some((x) => c in x)), ...(withSource ? ['source_title', 'source_url'] : [])],
       // One metric without extras: byte for byte what `nianbao query --format csv` prints.
       csv: single ? (page) => formatResult({ ...first, rows: page as unknown as QueryRow[] }, 'csv') : undefined,
@@ -120,7 +126,7 @@ export function valuesRouter(store: StoreHandle, dataDir: string): Router {
     const [metric] = metricsParam(req);
     if (listParamCount(req, 'metric') > 1) throw badParam('metric', 'compare takes exactly one metric');
     const minRequests = intParam(req, 'min_requests', DEFAULT_MIN_REQUESTS, 0, 1_000_000_000)!;
-    const base = { ...filterParams(req), years: yearsParam(req), by: ['agency', 'year'] as ['agency', 'year'] };
+    const base = { ...filterParams(req), ...readParams(req, metric), years: yearsParam(req), by: ['agency', 'year'] as ['agency', 'year'] };
     // A series is guarded by the requests series, so legacy years can be ranked too.
     const guardMetric = metric.startsWith('series.') ? SERIES_GUARD_METRIC : GUARD_METRIC;
     const [main, guard] = await Promise.all([runQuery(s, { ...base, metric }), runQuery(s, { ...base, metric: guardMetric })]);
@@ -129,7 +135,8 @@ export function valuesRouter(store: StoreHandle, dataDir: string): Router {
     const rows = main.rows.map((row) => {
       const n = requests.get(`${row.agency_id}|${row.year}`) ?? null;
       const a = L.agencyById.get(row.agency_id!);
-      return { agency: row.agency!, agency_id: row.agency_id!, region_name: a?.region_name ?? null, kind: row.kind ?? null, level: row.level ?? null, year: row.year ?? null, ...(row.regime ? { regime: row.regime } : {}), value: row.value, missing: row.missing, requests: n, eligible: row.value !== null && n !== null && n >= minRequests, rank: null as number | null, peers: 0, p10: null as number | null, p90: null as number | null };
+      return { agency: row.agency!, agency_id: row.agency_id!, region_name: a?.region_name ?? null, kind: row.kind ?? null, level: row.level ?? null, year: row.year ?? null, ...(row.regime ? { regime: row.regime } : {}), value: row.value, missing: row.missing,
+        ...(row.ocr !== undefined ? { ocr: row.ocr, ocr_min_confidence: row.ocr_min_confidence ?? null } : {}), ...(row.excluded !== undefined ? { excluded: row.excluded } : {}), requests: n, eligible: row.value !== null && n !== null && n >= minRequests, rank: null as number | null, peers: 0, p10: null as number | null, p90: null as number | null };
     });
     // Rank and band per year, among eligible agencies only.
     for (const year of new Set(rows.map((x) => x.year))) {
@@ -141,7 +148,7 @@ export function valuesRouter(store: StoreHandle, dataDir: string): Router {
     }
     sendList(req, res, {
       name: `compare-${metric}`, rows,
-      meta: { metric, definition: main.definition, min_requests: minRequests, guard_metric: guardMetric, blanks: main.blanks, blanks_note: main.blanks_note,
+      meta: { metric, definition: main.definition, min_requests: minRequests, guard_metric: guardMetric, blanks: main.blanks, blanks_note: main.blanks_note, ...readOf([main]),
         note: `ranked and banded (P10–P90) per year among agencies with ${guardMetric} ≥ ${minRequests}`, ...breakOf([main]) },
     });
   });

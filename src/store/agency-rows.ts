@@ -18,6 +18,8 @@ export interface AgencyRow {
   /** Code into manifest.dictionaries.cell. */
   cell: number;
   derived: boolean;
+  /** OCR confidence, or null for a printed value. */
+  ocr: number | null;
 }
 
 interface Region {
@@ -83,7 +85,7 @@ const bit = (bits: Buffer, i: number) => (bits[i >> 3] & (1 << (i & 7))) !== 0;
  * The rows of `agency` in one batch (agency key compared as stored, like the
  * decoded path). `fields`: indexes of report, agency, value, cell, derived in the schema.
  */
-export function agencyRowsOf(fd: number, layout: BatchLayout, metric: string, agency: number, fields: { report: number; agency: number; value: number; cell: number; derived: number }): AgencyRow[] {
+export function agencyRowsOf(fd: number, layout: BatchLayout, metric: string, agency: number, fields: { report: number; agency: number; value: number; cell: number; derived: number; ocr?: number }): AgencyRow[] {
   const n = layout.length;
   if (n === 0) return [];
   // Binary search in the file: about 17 four-byte reads for 100 000 agencies, instead of
@@ -117,6 +119,10 @@ export function agencyRowsOf(fd: number, layout: BatchLayout, metric: string, ag
   const reports = col(fields.report, 4), values = col(fields.value, 8), cells = col(fields.cell, 1);
   const valueValid = layout.nullCounts[fields.value] > 0 ? bitsOf(fields.value, 0) : null;
   const derived = bitsOf(fields.derived, 1);
+  const of = fields.ocr ?? -1;
+  const anyOcr = of >= 0 && layout.nullCounts[of] < n;
+  const ocr = anyOcr ? col(of, 8) : null;
+  const ocrValid = anyOcr && layout.nullCounts[of] > 0 ? bitsOf(of, 0) : null;
   const out: AgencyRow[] = [];
   for (let j = 0; j < k; j++) {
     const i = lo + j;
@@ -126,6 +132,7 @@ export function agencyRowsOf(fd: number, layout: BatchLayout, metric: string, ag
       value: valueValid && !bit(valueValid.bytes, i - valueValid.base) ? null : values.readDoubleLE(j * 8),
       cell: cells.readInt8(j),
       derived: bit(derived.bytes, i - derived.base),
+      ocr: !ocr || (ocrValid && !bit(ocrValid.bytes, i - ocrValid.base)) ? null : ocr.readDoubleLE(j * 8),
     });
   }
   return out;

@@ -14,6 +14,12 @@ export interface StoredCell {
   derived: boolean;
   /** What was printed, kept for cells that are not plain numbers (text, dash). */
   raw: string | null;
+  /**
+   * The OCR recogniser's confidence (0–1) when the value was read from a
+   * scanned image; null for text that was in the document as text. A derived
+   * total over OCR'd sub-rows carries the lowest confidence among them.
+   */
+  ocr: number | null;
 }
 
 export const DERIVED_CATEGORIES = ['denied', 'unable', 'not_processed', 'other'] as const;
@@ -35,6 +41,7 @@ export function withDerivedTotals(values: CellValue[]): StoredCell[] {
     // A row total the parser derived (a 总计 printed blank) keeps its flag.
     derived: v.derived === true,
     raw: v.cell === 'number' ? null : v.raw,
+    ocr: v.ocr ? v.ocr.confidence : null,
   }));
   const printedRows = new Set(values.filter((v) => v.table === 't3').map((v) => v.row));
   for (const category of DERIVED_CATEGORIES) {
@@ -45,13 +52,17 @@ export function withDerivedTotals(values: CellValue[]): StoredCell[] {
     for (const col of cols) {
       let sum = 0;
       let numbers = 0;
+      // A sum of machine-read figures is as sure as its least sure addend.
+      let ocr: number | null = null;
       for (const v of subs) {
-        if (v.col === col && v.value !== null) {
+        if (v.col !== col) continue;
+        if (v.ocr) ocr = Math.min(ocr ?? 1, v.ocr.confidence);
+        if (v.value !== null) {
           sum += v.value;
           numbers++;
         }
       }
-      out.push({ table: 't3', row: category, col, value: numbers ? sum : null, cell: numbers ? 'number' : 'blank', derived: true, raw: null });
+      out.push({ table: 't3', row: category, col, value: numbers ? sum : null, cell: numbers ? 'number' : 'blank', derived: true, raw: null, ocr });
     }
   }
   return out;

@@ -1,5 +1,5 @@
 // The long fact table: one row per value (report, agency, year, table, row,
-// col, value, cell kind, derived flag, raw text). Rows are buffered per year
+// col, value, cell kind, derived flag, raw text, OCR confidence). Rows are buffered per year
 // and written as part files of at most `partRows` rows; inside a part rows are
 // grouped by metric, one record batch per metric, so a query for one metric
 // reads one batch per part (Arrow IPC files allow random access to batches).
@@ -35,6 +35,9 @@ export function factSchema(): Schema {
     field('cell', dictType(FACT_DICT_IDS.cell, 'i8')),
     field('derived', new Bool()),
     field('raw', new Utf8(), true),
+    // Last, and not a dictionary: parts written before it lack the column
+    // (read as all printed) and every part keeps the same dictionary ids.
+    field('ocr_confidence', new Float64(), true),
   ]);
 }
 
@@ -49,6 +52,8 @@ export class FactBuffer {
   valid = new NumColumn(Uint8Array);
   cell = new NumColumn(Int8Array);
   derived = new NumColumn(Uint8Array);
+  /** OCR confidence per row; NaN for a printed (not OCR'd) value. */
+  ocr = new NumColumn(Float64Array);
   raw = new Map<number, string>();
 
   constructor(readonly year: number | null) {}
@@ -68,6 +73,7 @@ export class FactBuffer {
     this.valid.push(c.value === null ? 0 : 1);
     this.cell.push(dicts.cell.code(c.cell));
     this.derived.push(c.derived ? 1 : 0);
+    this.ocr.push(c.ocr ?? NaN);
     if (c.raw !== null && c.raw !== '') this.raw.set(i, c.raw);
   }
 }
@@ -107,6 +113,9 @@ export function writeFactPart(path: string, relPath: string, buf: FactBuffer, di
     const valueValid = validityBitmap((k) => valid[k] === 1, m);
     const year = new Int16Array(m).fill(buf.year ?? 0);
     const yearValid = validityBitmap(() => buf.year !== null, m);
+    const ocr = pick(buf.ocr.view() as Float64Array, Float64Array);
+    const ocrValid = validityBitmap((k) => !Number.isNaN(ocr[k]), m);
+    for (let k = 0; k < m; k++) if (Number.isNaN(ocr[k])) ocr[k] = 0;
     const children = [
       numData(new Int32(), pick(rep as Int32Array, Int32Array)),
       numData(new Int32(), agency, agencyValid.bitmap, agencyValid.nullCount),
@@ -118,6 +127,7 @@ export function writeFactPart(path: string, relPath: string, buf: FactBuffer, di
       dictData(types[7] as never, dv.cell, pick(buf.cell.view() as Int8Array, Int8Array)),
       boolData(pick(buf.derived.view() as Uint8Array, Uint8Array)),
       utf8Data(idx.map((i) => buf.raw.get(i) ?? null)),
+      numData(new Float64(), ocr, ocrValid.bitmap, ocrValid.nullCount),
     ];
     writer.write(batchOf(schema, children));
     batches.push({ metric: metricKey(dicts.table.values[t[first]], dicts.row.values[r[first]], dicts.col.values[c[first]]), rows: m });

@@ -24,12 +24,27 @@ export interface FactSlice {
   /** Codes into manifest.dictionaries.cell. */
   cell: Int8Array;
   derived: Uint8Array;
+  /**
+   * OCR confidence per row (see ocrConfidence), or null when no row of the
+   * batch was read by OCR — parts written before the column included.
+   */
+  ocr: Float64Array | null;
+  /** Validity bitmap of `ocr` (bit set = read by OCR), or null when every row was. */
+  ocrValid: Uint8Array | null;
   batch: RecordBatch;
 }
 
 export function isValid(bits: Uint8Array | null, i: number): boolean {
   return bits === null || (bits[i >> 3] & (1 << (i & 7))) !== 0;
 }
+
+/** Row i's OCR confidence (0–1), or null for a value that was printed as text. */
+export function ocrConfidence(s: Pick<FactSlice, 'ocr' | 'ocrValid'>, i: number): number | null {
+  return s.ocr && isValid(s.ocrValid, i) ? s.ocr[i] : null;
+}
+
+/** The bytes a cached slice holds per row (report, agency, value, ocr, cell, bits). */
+const SLICE_ROW_BYTES = 34;
 
 class SliceCache {
   private readonly map = new Map<string, FactSlice>();
@@ -44,13 +59,13 @@ class SliceCache {
     return v;
   }
   set(k: string, v: FactSlice): void {
-    const size = v.length * 26;
+    const size = v.length * SLICE_ROW_BYTES;
     this.map.set(k, v);
     this.bytes += size;
     for (const [key, old] of this.map) {
       if (this.bytes <= this.budget) break;
       this.map.delete(key);
-      this.bytes -= old.length * 26;
+      this.bytes -= old.length * SLICE_ROW_BYTES;
     }
   }
 }
@@ -180,6 +195,9 @@ export class StoreReader {
   private toSlice(part: PartInfo, index: number, batch: RecordBatch): FactSlice {
     const col = (name: string) => batch.getChild(name)!.data[0];
     const value = col('value');
+    // Absent in parts written before OCR confidences were stored: all printed.
+    const ocr = batch.getChild('ocr_confidence')?.data[0];
+    const anyOcr = !!ocr && ocr.nullCount < ocr.length;
     const s: FactSlice = {
       part, metric: part.batches![index].metric, year: part.year, length: batch.numRows,
       report: col('report').values as Int32Array,
@@ -188,6 +206,8 @@ export class StoreReader {
       valueValid: value.nullCount > 0 ? (value.nullBitmap as Uint8Array) : null,
       cell: col('cell').values as Int8Array,
       derived: col('derived').values as Uint8Array,
+      ocr: anyOcr ? (ocr.values as Float64Array) : null,
+      ocrValid: anyOcr && ocr.nullCount > 0 ? (ocr.nullBitmap as Uint8Array) : null,
       batch,
     };
     return s;
@@ -245,6 +265,8 @@ export class StoreReader {
     const index = (name: string) => schema.fields.findIndex((f) => f.name === name);
     const fields = { report: index('report'), agency: index('agency'), value: index('value'), cell: index('cell'), derived: index('derived') };
     if (!footer || Object.values(fields).some((i) => i < 0)) return undefined;
+    // -1 in parts written before the column: every value printed.
+    const ocrField = index('ocr_confidence');
     const out: AgencyFactRow[] = [];
     for (let i = 0; i < (part.batches?.length ?? 0); i++) {
       const key = `${part.file}#${i}`;
@@ -255,7 +277,7 @@ export class StoreReader {
         this.layouts.set(key, layout);
       }
       if (!layout) return undefined;
-      for (const r of agencyRowsOf(fh.fd, layout, part.batches![i].metric, agency, fields)) out.push(r);
+      for (const r of agencyRowsOf(fh.fd, layout, part.batches![i].metric, agency, { ...fields, ocr: ocrField })) out.push(r);
     }
     return out;
   }

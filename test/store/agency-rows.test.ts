@@ -1,6 +1,6 @@
 // An agency's profile read straight from the fact parts' buffers
 // (agency-rows.ts) must equal the profile read by decoding the parts:
-// every agency, blanks (null values) and derived totals included, across
+// every agency, blanks (null values), derived totals and OCR confidences included, across
 // several parts per year and superseded versions.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agencyProfile, type ProfileRow } from '../../src/query/query.ts';
 import { ingestSources, type Source } from '../../src/pipeline/ingest.ts';
-import { isValid, StoreReader } from '../../src/store/reader.ts';
+import { isValid, ocrConfidence, StoreReader } from '../../src/store/reader.ts';
 import { syntheticRecord } from './synthetic.ts';
 
 const rec = (r: ReturnType<typeof syntheticRecord>): Source => ({ kind: 'record', record: r, origin: 'synthetic' });
@@ -20,7 +20,7 @@ async function decodedProfile(store: StoreReader, key: number): Promise<ProfileR
   for await (const s of store.scanAll()) {
     for (let i = 0; i < s.length; i++) {
       if (s.agency[i] !== key || !store.active[s.report[i]]) continue;
-      rows.push({ year: s.year, metric: s.metric, value: isValid(s.valueValid, i) ? s.value[i] : null, cell: cells[s.cell[i]], derived: (s.derived[i >> 3] & (1 << (i & 7))) !== 0 });
+      rows.push({ year: s.year, metric: s.metric, value: isValid(s.valueValid, i) ? s.value[i] : null, cell: cells[s.cell[i]], derived: (s.derived[i >> 3] & (1 << (i & 7))) !== 0, ocr_confidence: ocrConfidence(s, i) });
     }
   }
   return rows.sort((x, y) => (x.year ?? 0) - (y.year ?? 0) || (x.metric < y.metric ? -1 : x.metric > y.metric ? 1 : 0));
@@ -32,7 +32,7 @@ describe('agency rows read from the parts without decoding them', () => {
     const records = [];
     for (let a = 0; a < 23; a++) {
       for (const year of [2021, 2022, 2023]) {
-        records.push(syntheticRecord({ agency: `合成测试机关${String(a).padStart(3, '0')}`, year, seed: a * 3 + year, blankCols: a % 4 === 0 ? ['research', 'total'] : undefined }));
+        records.push(syntheticRecord({ agency: `合成测试机关${String(a).padStart(3, '0')}`, year, seed: a * 3 + year, blankCols: a % 4 === 0 ? ['research', 'total'] : undefined, ocr: a % 3 === 1 ? 0.9 : undefined }));
       }
     }
     // A second version of one report: the first becomes superseded and must not show.
@@ -55,6 +55,9 @@ describe('agency rows read from the parts without decoding them', () => {
         expect(want.some((r) => r.value === null)).toBe(a.name.endsWith('000') || a.name.endsWith('004') || a.name.endsWith('008') || a.name.endsWith('012') || a.name.endsWith('016') || a.name.endsWith('020'));
       }
       expect(compared).toBeGreaterThan(3000);
+      const ocrAgency = await agencyProfile(store, store.agencies.find((a) => a.name.endsWith('001'))!.id);
+      expect(ocrAgency.rows.filter((r) => r.metric.startsWith('t3.')).every((r) => r.ocr_confidence !== null && r.ocr_confidence >= 0.86)).toBe(true);
+      expect(ocrAgency.rows.filter((r) => r.metric.startsWith('t4.')).every((r) => r.ocr_confidence === null)).toBe(true);
     } finally {
       await store.close();
     }

@@ -109,9 +109,9 @@ describe('nianbao release', () => {
     const db = await DuckDBInstance.create(':memory:');
     const con = await db.connect();
     // Both loaded as a pandas or R user would (DuckDB's CSV reader skips the BOM), compared as multisets of whole rows.
-    const cols = 'agency_id, agency, region_code, kind, level, year, metric, "table", "row", col, value, cell, derived, report_sha256';
+    const cols = 'agency_id, agency, region_code, kind, level, year, metric, "table", "row", col, value, cell, derived, ocr_confidence, report_sha256';
     const load = async (from: string) => (await con.runAndReadAll(`select ${cols} from ${from} order by all`)).getRowObjectsJson();
-    const csv = (p: string) => `read_csv('${p}', header = true, all_varchar = false, types = {'region_code': 'VARCHAR', 'year': 'INTEGER', 'value': 'DOUBLE'})`;
+    const csv = (p: string) => `read_csv('${p}', header = true, all_varchar = false, types = {'region_code': 'VARCHAR', 'year': 'INTEGER', 'value': 'DOUBLE', 'ocr_confidence': 'DOUBLE'})`;
     const exported = await load(csv(exportCsv));
     expect(exported.length).toBe(summaryRows.values);
     expect(await load(`read_parquet('${join(pkgDir, 'values.parquet')}')`)).toEqual(exported.map((r) => ({ ...r, region_code: r.region_code ?? '', kind: r.kind ?? '', level: r.level ?? '' })));

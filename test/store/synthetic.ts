@@ -7,6 +7,8 @@ export const T3_COLS = ['natural_person', 'commercial', 'research', 'social_org'
 
 export function syntheticRecord(opts: {
   agency: string; year: number; seed: number; url?: string; blankCols?: string[]; narrative?: { metric: string; value: number }[];
+  /** Mark the table-3 values as read by OCR, with confidences from this down to 0.04 below it (as a scan would give). */
+  ocr?: number;
 }): ReportRecord {
   const values: CellValue[] = [];
   const rows = ['new_received', 'carried_over', 'granted', 'partially_granted', 'denied.state_secret', 'denied.third_party_rights', 'unable.not_held', 'total_processed', 'carried_forward'];
@@ -14,7 +16,10 @@ export function syntheticRecord(opts: {
     for (const [c, col] of T3_COLS.entries()) {
       const blank = opts.blankCols?.includes(col);
       const v = blank ? null : (opts.seed * 7 + r * 3 + c) % 11;
-      values.push({ table: 't3', row, col, value: v, cell: blank ? 'blank' : 'number', raw: blank ? '' : String(v), unit: null, at: {} });
+      values.push({
+        table: 't3', row, col, value: v, cell: blank ? 'blank' : 'number', raw: blank ? '' : String(v), unit: null, at: {},
+        ...(opts.ocr !== undefined ? { ocr: { confidence: Math.round((opts.ocr - ((r + c) % 5) * 0.01) * 100) / 100 } } : {}),
+      });
     }
   });
   for (const col of ['upheld', 'corrected', 'other', 'pending', 'total']) {
