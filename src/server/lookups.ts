@@ -82,7 +82,9 @@ export function reportView(store: StoreReader, dataDir: string, r: ReportRow): R
   return {
     sha256: r.sha256, agency_id: a?.id ?? null, agency: a?.name ?? null, agency_printed: r.agency_printed, year: r.year,
     title: r.title, published: r.published, format: r.format, template: r.template, status: r.status, status_reason: r.status_reason,
-    values: r.values, warnings, missing_cells: missingCells(r).length, source_url: r.source_url,
+    values: r.values, warnings, missing_cells: missingCells(r).length,
+    // null in stores written before the count was kept: unknown, not 0.
+    ocr_values: r.ocr_values ?? null, ocr_min_confidence: r.ocr_min_confidence ?? null, source_url: r.source_url,
     archived_url: archived ? `/api/reports/${r.sha256}/document` : null,
     cells_url: archived ? `/api/reports/${r.sha256}/cells` : null,
   };

@@ -1,17 +1,36 @@
 // Data quality: how much of each region and year is covered (reports found,
-// parsed into values, failing a check), and how the crawler fared per site —
+// parsed into values, failing a check), which figures were machine-read from
+// scans and which of those OCR doubted, and how the crawler fared per site —
 // last run, blocked pages, errors — read from its run reports
 // (<data>/crawl/<site>/runs/*.json) and the scheduler's job history.
 import { Router } from 'express';
 import { loadRegions } from '../agency/index.ts';
 import { JobHistory, type JobEntry } from '../archive/job-history.ts';
 import { readRunReports } from '../archive/run-records.ts';
+import { agencyMask } from '../query/filters.ts';
+import type { ReportRow } from '../store/tables.ts';
 import { badParam } from './errors.ts';
-import { stringParam } from './params.ts';
+import { filterParams, stringParam, yearsParam } from './params.ts';
 import { notModified, sendList } from './respond.ts';
 import type { StoreHandle } from './store-handle.ts';
 
 const DIGITS = { province: 2, city: 4, region: 6 } as const;
+
+/** The warnings that name one OCR'd cell the reader doubts (src/parse/interpret). */
+export const OCR_FLAGS = ['ocr_low_confidence', 'ocr_suspect_cell'];
+
+/** A report's OCR warnings about single cells; their messages begin with the cell's metric id. */
+function ocrFlags(r: ReportRow): { code: string; cell: string | null; page: number | null; message: string }[] {
+  let warnings: { code?: string; message?: string; at?: { page?: number } }[] = [];
+  try {
+    warnings = JSON.parse(r.warnings) as typeof warnings;
+  } catch {
+    return [];
+  }
+  return warnings.filter((w) => w.code && OCR_FLAGS.includes(w.code)).map((w) => ({
+    code: w.code!, cell: /^((?:t[234]|l)\.\S+):/.exec(w.message ?? '')?.[1] ?? null, page: w.at?.page ?? null, message: w.message ?? '',
+  }));
+}
 
 export interface SiteStatus {
   site: string;
@@ -82,6 +101,26 @@ export function qualityRouter(store: StoreHandle, dataDir: string): Router {
     }
     const rows = [...cells.values()].sort((a, b) => (a.region_code < b.region_code ? -1 : a.region_code > b.region_code ? 1 : (a.year ?? 0) - (b.year ?? 0)));
     sendList(req, res, { name: `coverage-${by}`, rows, meta: { by, note: 'reports: distinct documents (current or unattributed); parsed: current reports with table values; superseded copies are counted apart' } });
+  });
+
+  r.get('/quality/ocr', (req, res) => {
+    if (notModified(req, res, store)) return;
+    const s = store.get();
+    const f = filterParams(req);
+    const { mask } = agencyMask(s.agencies, f);
+    const filtered = f.agencies || f.regions || f.kinds || f.levels;
+    const years = yearsParam(req);
+    const rows = s.reports
+      .filter((x) => x.status === 'current' && (x.ocr_values ?? 0) > 0 && (!years || (x.year !== null && years.includes(x.year))))
+      .filter((x) => !filtered || (x.agency_key !== null && mask[x.agency_key]))
+      .flatMap((x) => ocrFlags(x).map((w) => {
+        const a = x.agency_key !== null ? s.agencies[x.agency_key] : null;
+        return { agency: a?.name ?? x.agency_printed, agency_id: a?.id ?? null, year: x.year, report: x.sha256, code: w.code, cell: w.cell, page: w.page, message: w.message, cells_url: `/api/reports/${x.sha256}/cells` };
+      }));
+    sendList(req, res, {
+      name: 'ocr-flags', rows,
+      meta: { note: `cells of current reports read by OCR that the parser flagged: ${OCR_FLAGS.join(', ')}; the values are stored as read, never corrected` },
+    });
   });
 
   r.get('/quality/sites', async (req, res) => {

@@ -7,7 +7,7 @@ import { badParam, notFound } from './errors.ts';
 import { reportValues } from '../query/query.ts';
 import type { CellLocator } from '../query/cell-positions.ts';
 import { archivedCopy, lookups, missingCells, reportView } from './lookups.ts';
-import { filterParams, listParam, stringParam, yearsParam } from './params.ts';
+import { filterParams, listParam, readParams, stringParam, yearsParam } from './params.ts';
 import { intParam, notModified, sendList } from './respond.ts';
 import type { StoreHandle } from './store-handle.ts';
 
@@ -34,9 +34,13 @@ export function reportRouter(store: StoreHandle, dataDir: string, cells: CellLoc
     // missing=only: the reports whose documents lack template cells (incomplete), for the data-quality view.
     const missing = stringParam(req, 'missing');
     if (missing !== undefined && missing !== 'only') throw badParam('missing', `"${missing}" is not "only"`);
+    // read=ocr: reports with values read by OCR from scans (the data-quality view); read=printed: those without.
+    if (stringParam(req, 'min_confidence') !== undefined) throw badParam('min_confidence', 'is not a filter of reports (see read=ocr and each report\'s ocr_min_confidence)');
+    const read = readParams(req).read ?? 'any';
     const rows = s.reports
       .filter((x) => (!status || status.includes(x.status)) && (!years || (x.year !== null && years.includes(x.year))))
       .filter((x) => !missing || Boolean(x.missing))
+      .filter((x) => read === 'any' || (read === 'ocr') === (x.ocr_values ?? 0) > 0)
       .filter((x) => !filtered || (x.agency_key !== null && mask[x.agency_key]))
       .map((x) => reportView(s, dataDir, x));
     sendList(req, res, { name: 'reports', rows });

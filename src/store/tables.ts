@@ -109,6 +109,13 @@ export interface ReportRow {
    * not 0 and not blank. Null also in stores written before this column.
    */
   missing: string | null;
+  /**
+   * Values of this version read by OCR from a scanned image, and the lowest
+   * recognition confidence among them (null when none). Null in stores
+   * written before these columns.
+   */
+  ocr_values: number | null;
+  ocr_min_confidence: number | null;
 }
 
 export const REPORT_COLUMNS: ColumnSpec<ReportRow>[] = [
@@ -131,6 +138,8 @@ export const REPORT_COLUMNS: ColumnSpec<ReportRow>[] = [
   { name: 'warnings', type: 'utf8', get: (r) => r.warnings },
   // `?? null`: rows read back from a store written before the column have none.
   { name: 'missing', type: 'utf8', get: (r) => r.missing ?? null },
+  { name: 'ocr_values', type: 'int32', get: (r) => r.ocr_values ?? null },
+  { name: 'ocr_min_confidence', type: 'float64', get: (r) => r.ocr_min_confidence ?? null },
 ];
 
 /** The columns of the report index (manifest.reportIndex): what a reader needs at open. */

@@ -153,6 +153,7 @@ export class StoreWriter {
     const key = this.reports.length;
     const year = record.year;
     const cells = withDerivedTotals(record.values);
+    const ocr = cells.filter((c) => c.ocr !== null).map((c) => c.ocr!);
     const row: ReportRow = {
       key, sha256: sha, agency_key: agencyKey, agency_printed: record.agency?.name ?? null, year,
       source_url: record.source.url ?? null, source_path: record.source.path ?? null, format: record.source.format,
@@ -161,6 +162,7 @@ export class StoreWriter {
       status_reason: agencyKey === null ? 'no publisher' : year === null ? 'no reporting year' : null,
       values: cells.length, warnings: JSON.stringify(warning ? [...record.warnings, warning] : record.warnings),
       missing: record.missing?.length ? record.missing.map((m) => metricKey(m.table, m.row, m.col)).join(' ') : null,
+      ocr_values: ocr.length, ocr_min_confidence: ocr.length ? Math.min(...ocr) : null,
     };
     // Older parses of the same bytes give way to this one (reparse).
     for (const k of this.bySha.get(sha) ?? []) this.supersede(k, key, `reparsed by parser ${pv}`);

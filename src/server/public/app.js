@@ -151,7 +151,10 @@ function pivotTable(rows, p) {
     el('tbody', {}, [...byRow].map(([key, x]) => el('tr', {}, el('td', {}, x.label), el('td', { class: 'muted' }, key), years.map((y) => {
       const c = x.cells.get(y);
       const text = !c ? '' : c.value !== null ? fmt(c.value) : c.cell === 'blank' ? '（空白）' : c.cell === 'dash' ? '—' : '';
-      return el('td', { class: 'num', title: c ? `${c.cell}${c.derived ? ', derived 推算' : ''}` : undefined }, text);
+      // A value read by OCR from a scan is marked, with its confidence, so nobody takes it for printed text.
+      const ocr = c && c.ocr_confidence !== null && c.ocr_confidence !== undefined;
+      const title = c ? `${c.cell}${c.derived ? ', derived 推算' : ''}${ocr ? `, OCR 识别 read by OCR, confidence ${c.ocr_confidence}` : ''}` : undefined;
+      return el('td', { class: ocr ? 'num ocr' : 'num', title }, text);
     })))));
 }
 
