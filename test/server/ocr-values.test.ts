@@ -97,7 +97,7 @@ async function marksOf(spec: Record<string, unknown>, rows: Record<string, unkno
     if (item.datum && item.mark && (item.mark.marktype === 'symbol' || item.mark.marktype === 'rect')) out.push({ datum: item.datum, fillOpacity: item.fillOpacity });
     for (const c of item.items ?? []) walk(c as never);
   };
-  walk(view.scenegraph().root as never);
+  walk((view.scenegraph() as unknown as { root: never }).root);
   view.finalize();
   return out;
 }
