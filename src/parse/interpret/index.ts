@@ -12,6 +12,7 @@ import { readNarrative } from './narrative.ts';
 import { runChecks } from './checks.ts';
 import { describeAgency } from './describe-agency.ts';
 import { deriveBlankTotals } from './derived-totals.ts';
+import { ocrSuspects } from './ocr-suspects.ts';
 
 import { readLegacy } from '../legacy/index.ts';
 
@@ -100,6 +101,8 @@ export function interpret(doc: DocModel, source: SourceInfo): ReportRecord {
   const narrative = readNarrative(doc);
   warnings.push(...narrative.warnings);
   const checks = template === 'legacy' ? legacyChecks : runChecks(values, t3.otherSubrows ?? false, narrative.figures);
+  // A failed relation over OCR'd cells: name the cells one misreading would explain (never corrected).
+  if (template !== 'legacy') warnings.push(...ocrSuspects(values, checks));
   const agency = identity.agency ? describeAgency(identity.agency, identity.agencyVariants, source.url, warnings) : null;
   return {
     source,
