@@ -8,6 +8,7 @@ import type { BenchFigure } from './figure.ts';
 const GROUPS: { name: string; file: string; fn: string }[] = [
   { name: 'parse', file: 'parse.ts', fn: 'benchParse' },
   { name: 'ocr', file: 'ocr.ts', fn: 'benchOcr' },
+  { name: 'ocr-memory', file: 'ocr-memory.ts', fn: 'benchOcrMemory' },
   { name: 'crawl', file: 'crawl.ts', fn: 'benchCrawl' },
   { name: 'store', file: 'store.ts', fn: 'benchStore' },
   { name: 'server', file: 'server.ts', fn: 'benchServer' },

@@ -2,6 +2,7 @@
 // Every document is tried; unreadable ones get one line on stderr naming the
 // document and the reason, and the exit status is 1 at the end.
 import type { Command } from 'commander';
+import { DEFAULT_OCR_MAX_PAGES, DEFAULT_OCR_PAGE_S, DEFAULT_TIMEOUT_S } from '../parse/limits.ts';
 import { ParsePool } from '../parse/pool.ts';
 import type { ReportRecord } from '../parse/types.ts';
 import { expandInputs, type DocumentInput } from './inputs.ts';
@@ -12,6 +13,8 @@ interface ParseOptions {
   json?: boolean;
   workers?: string;
   timeout?: string;
+  ocrPageSeconds?: string;
+  ocrMaxPages?: string;
 }
 
 export function registerParse(program: Command): void {
@@ -21,7 +24,9 @@ export function registerParse(program: Command): void {
     .argument('<inputs...>', 'files, directories or http(s) URLs')
     .option('--json', 'print one JSON record per line instead of a summary')
     .option('--workers <n>', 'parse on this many worker threads (default: one per core)')
-    .option('--timeout <seconds>', 'time limit per document', '60')
+    .option('--timeout <seconds>', 'time limit per document (a scan gets --ocr-page-seconds more per page it reads)', String(DEFAULT_TIMEOUT_S))
+    .option('--ocr-page-seconds <seconds>', 'time allowed per scanned page read by OCR, on top of --timeout', String(DEFAULT_OCR_PAGE_S))
+    .option('--ocr-max-pages <n>', 'scanned pages read by OCR at most per document; later ones are skipped with an ocr_pages_skipped warning', String(DEFAULT_OCR_MAX_PAGES))
     .addHelpText('after', '\nExit status: 0 when every document was read (even if checks fail), 1 when any could not be read.')
     .action(async (args: string[], opts: ParseOptions) => {
       process.exitCode = await runParse(args, opts);
@@ -31,7 +36,17 @@ export function registerParse(program: Command): void {
 export async function runParse(args: string[], opts: ParseOptions): Promise<number> {
   const { inputs, problems } = await expandInputs(args);
   for (const p of problems) console.error(`nianbao parse: ${p}`);
-  const pool = new ParsePool({ workers: opts.workers ? Number(opts.workers) : undefined, timeoutMs: Number(opts.timeout ?? 60) * 1000 });
+  const number = (v: string | undefined, name: string, fallback: number): number => {
+    const n = v === undefined ? fallback : Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not "${v}"`);
+    return n;
+  };
+  const pool = new ParsePool({
+    workers: opts.workers ? Number(opts.workers) : undefined,
+    timeoutMs: number(opts.timeout, '--timeout', DEFAULT_TIMEOUT_S) * 1000,
+    ocrPageMs: number(opts.ocrPageSeconds, '--ocr-page-seconds', DEFAULT_OCR_PAGE_S) * 1000,
+    ocrMaxPages: Math.floor(number(opts.ocrMaxPages, '--ocr-max-pages', DEFAULT_OCR_MAX_PAGES)),
+  });
   let failed = problems.length;
   try {
     // Settle every job up front so a failure waiting its turn is never an unhandled rejection.

@@ -43,7 +43,7 @@ async function extract(bytes: Uint8Array, format: SourceFormat, meta: ParseMeta)
     case 'pdf': {
       const { extractPdf } = await import('./pdf/index.ts');
       // pdfjs refuses Node Buffers and may detach what it is given: hand it a copy.
-      return extractPdf(new Uint8Array(bytes));
+      return extractPdf(new Uint8Array(bytes), meta.limits);
     }
     case 'docx': {
       const { extractDocx } = await import('./docx/index.ts');
@@ -91,7 +91,9 @@ export async function parseDocument(bytes: Uint8Array, meta: ParseMeta = {}): Pr
   if (doc.pages !== undefined) source.pages = doc.pages;
   const record = interpret(doc, source);
   if (!record.year && !record.agency && record.values.length === 0 && record.narrative.length === 0) {
-    throw new UnreadableDocumentError('not_a_report', `${name}: no report title, year, publisher or statistics table found`);
+    // A scan cut short by the OCR page budget says so: its report may be on the pages not read.
+    const skipped = record.warnings.find((w) => w.code === 'ocr_pages_skipped');
+    throw new UnreadableDocumentError('not_a_report', `${name}: no report title, year, publisher or statistics table found${skipped ? ` (${skipped.message})` : ''}`);
   }
   return record;
 }

@@ -1,6 +1,7 @@
 // Records that join the parse stage to the rest of the pipeline. Everything
 // here is plain data (JSON-serialisable) so a parse can be stored, diffed
 // against a golden file and re-run offline from the raw archive.
+import type { ParseLimits } from './limits.ts';
 
 export type SourceFormat = 'html' | 'pdf' | 'docx' | 'doc' | 'wps' | 'text' | 'ofd';
 export type Template = '2019' | '2021' | 'legacy' | 'unknown';
@@ -191,4 +192,9 @@ export interface ParseMeta {
   contentType?: string;
   /** Charset declared by an HTTP header, if any. */
   charset?: string;
+  /**
+   * Time limit and OCR page budget (src/parse/limits.ts), set by the worker
+   * pool inside its worker: the one part of a meta that is not plain data.
+   */
+  limits?: ParseLimits;
 }

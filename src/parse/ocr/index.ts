@@ -4,6 +4,7 @@
 // sees one document whatever mix of text and scanned pages it has.
 
 import { UnreadableDocumentError } from '../errors.js';
+import { DEFAULT_OCR_MAX_PAGES, pageRanges } from '../limits.ts';
 import type { PageLayout } from '../pdf/assemble.js';
 import type { ParseWarning } from '../types.js';
 import { ocrPage } from './page.js';
@@ -14,6 +15,10 @@ export interface OcrOptions {
   dpi?: number;
   /** Epoch milliseconds after which reading stops with a timeout error. */
   deadline?: number;
+  /** Scanned pages read at most; the rest are skipped with a warning (default DEFAULT_OCR_MAX_PAGES). */
+  maxPages?: number;
+  /** Told how many pages OCR will read before it starts; returns the deadline that then applies. */
+  onPlan?: (pages: number) => number | undefined;
 }
 
 export interface OcrPdfResult {
@@ -36,9 +41,15 @@ export async function ocrPdfPages(bytes: Uint8Array, pages: readonly number[], w
   const chars = new Map<number, number>();
   const doc = await openForRendering(bytes);
   try {
-    for (const p of pages) {
+    for (const [i, p] of pages.entries()) {
+      // Checked between pages: one page is the unit of work, so at most one is in flight past the limit.
       if (opts.deadline !== undefined && Date.now() > opts.deadline) {
-        throw new UnreadableDocumentError('timeout', `OCR stopped at page ${p}: the time limit was reached`);
+        throw new UnreadableDocumentError(
+          'timeout',
+          `the time limit was reached after reading ${i} of ${pages.length} scanned page(s) by OCR`
+            + `${i ? ` (pages ${pageRanges(pages.slice(0, i))})` : ''}; page ${p} and on were not read — `
+            + 'raise --timeout or --ocr-page-seconds (time allowed per scanned page), or lower --ocr-max-pages',
+        );
       }
       let rendered;
       try {
@@ -76,9 +87,21 @@ export async function ocrScannedPages(
   warnings: ParseWarning[],
   opts: OcrOptions = {},
 ): Promise<number> {
-  const pages = layouts.filter((_, i) => pageChars[i] < SCANNED_PAGE_MAX_CHARS).map((l) => l.page);
-  if (pages.length === 0) return 0;
-  const res = await ocrPdfPages(bytes, pages, warnings, opts);
+  const scanned = layouts.filter((_, i) => pageChars[i] < SCANNED_PAGE_MAX_CHARS).map((l) => l.page);
+  if (scanned.length === 0) return 0;
+  // The page budget: the first pages are read (the statistics tables come
+  // early in a report), the rest named in a warning — the same pages every run.
+  const budget = Math.max(1, opts.maxPages ?? DEFAULT_OCR_MAX_PAGES);
+  const pages = scanned.slice(0, budget);
+  if (scanned.length > budget) {
+    const skipped = scanned.slice(budget);
+    warnings.push({
+      code: 'ocr_pages_skipped',
+      message: `${scanned.length} pages have no text layer; OCR read the first ${budget} (the page budget, --ocr-max-pages) and skipped ${skipped.length}: pages ${pageRanges(skipped)}`,
+    });
+  }
+  const deadline = opts.onPlan?.(pages.length) ?? opts.deadline;
+  const res = await ocrPdfPages(bytes, pages, warnings, { ...opts, deadline });
   const read: number[] = [];
   let added = 0;
   layouts.forEach((l, i) => {

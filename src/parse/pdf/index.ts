@@ -20,12 +20,11 @@ import type { Matrix } from './matrix.ts';
 /** Same constant as src/parse/ocr (kept here so born-digital parses do not import OCR). */
 const SCANNED_PAGE_MAX_CHARS = 20;
 import type { DocumentInitParameters } from 'pdfjs-dist/types/src/display/api.js';
+import type { ParseLimits } from '../limits.ts';
 
-export interface ExtractPdfOptions {
+export interface ExtractPdfOptions extends ParseLimits {
   /** Read at most this many pages (a warning records the rest were skipped). */
   maxPages?: number;
-  /** Epoch milliseconds after which OCR of scanned pages gives up (a timeout error). */
-  deadline?: number;
 }
 
 
@@ -148,12 +147,14 @@ export async function extractPdf(bytes: Uint8Array, opts: ExtractPdfOptions = {}
     const textLayerChars = meaningfulChars;
     if (pageChars.some((n) => n < SCANNED_PAGE_MAX_CHARS)) {
       const { ocrScannedPages } = await import('../ocr/index.js');
-      meaningfulChars += await ocrScannedPages(bytes, layouts, pageChars, warnings, { deadline: opts.deadline });
+      meaningfulChars += await ocrScannedPages(bytes, layouts, pageChars, warnings, { deadline: opts.deadline, maxPages: opts.ocrMaxPages, onPlan: opts.onOcrPlan });
     }
     if (meaningfulChars < 10) {
+      // Say why OCR had nothing: images it could not decode, pages it did not read.
+      const why = warnings.filter((w) => w.code === 'ocr_page_unreadable' || w.code === 'ocr_pages_skipped').map((w) => w.message);
       throw new UnreadableDocumentError(
         'image_only',
-        `PDF has no text layer (${textLayerChars} characters on ${limit} page(s)) and OCR found no text in its images`,
+        `PDF has no text layer (${textLayerChars} characters on ${limit} page(s)) and OCR found no text in its images${why.length ? ` (${why.join('; ')})` : ''}`,
       );
     }
     // Tables printed without ruling lines, from the lines the ruled path left as text.
