@@ -81,6 +81,8 @@ export const RELEASE_TABLES: ReleaseTable[] = [
       f('values', 'integer', '该版本的数值行数（印出 + 计算）', 'value rows of this version (printed + derived)', { required: true }),
       f('failed_checks', 'integer', '未通过的一致性校验数（见 checks）', 'consistency checks that failed (see checks)', { required: true }),
       f('missing_cells', 'string', '格式中有而文件未印出的单元格（空格分隔的指标标识）：未知，不是 0 也不是空白', 'cells the format has but the document does not print (metric ids, space-separated): unknown, neither 0 nor blank'),
+      f('ocr_values', 'integer', '由 OCR 从扫描图像识别的数值行数（0 = 以文字读出）；空 = 未记录', 'value rows read by OCR from a scanned image (0 = read as text); empty = not recorded'),
+      f('ocr_min_confidence', 'number', '其中最低的 OCR 识别置信度（0–1）', 'the lowest OCR recognition confidence among them (0–1)'),
     ],
     primaryKey: ['sha256', 'parser_version'],
     foreignKeys: [AGENCY_FK()],
