@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORTS } from './helpers.ts';
+import { blankPage, imagePdf, tablePage } from './scan-fixtures.ts';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../bin/nianbao');
@@ -48,6 +49,30 @@ describe('nianbao parse', () => {
     expect(records[1].source.url).toBe(`${base}/report.htm`);
     expect(stderr).toContain('broken.pdf');
     expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('goes on through a folder with a scan over the page budget and a blank scan, naming each on stderr', async () => {
+    // Image-only PDFs drawn here (scan-fixtures.ts): no government figure.
+    const dir = mkdtempSync(join(tmpdir(), 'nianbao-cli-scans-'));
+    writeFileSync(join(dir, 'a-report.md'), readFileSync(join(REPORTS, '2020_zhongwei_shenjiju.md')));
+    writeFileSync(join(dir, 'b-blank-scan.pdf'), await imagePdf([blankPage(), blankPage()], [360, 252]));
+    const page = tablePage(5);
+    writeFileSync(join(dir, 'c-long-scan.pdf'), await imagePdf(Array.from({ length: 30 }, () => page), [360, 252]));
+    const args = [BIN, 'parse', '--json', '--workers', '2', '--ocr-max-pages', '1', '--ocr-page-seconds', '30', dir];
+    const err = await run(process.execPath, args).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    expect('code' in err && err.code).toBe(1);
+    const { stdout, stderr } = err as { stdout: string; stderr: string };
+    expect(stdout.trim().split('\n').map((l) => JSON.parse(l).year)).toEqual([2020]);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/b-blank-scan\.pdf: PDF has no text layer .* OCR found no text in its images \(.*skipped 1: page 2\) \[image_only; skipped\]$/);
+    expect(lines[1]).toMatch(/c-long-scan\.pdf: .*OCR read the first 1 .* skipped 29: pages 2–30\) \[not_a_report; skipped\]$/);
+  }, 180_000);
+
+  it('refuses a time limit that is not a positive number', async () => {
+    const err = await run(process.execPath, [BIN, 'parse', '--ocr-page-seconds', 'lots', join(REPORTS, '2020_zhongwei_shenjiju.md')]).catch((e: { code: number; stderr: string }) => e);
+    expect('code' in err && err.code).not.toBe(0);
+    expect((err as { stderr: string }).stderr).toContain('--ocr-page-seconds must be a positive number, not "lots"');
   });
 
   it('exits 0 with human summaries when every document is read, failed checks included', async () => {

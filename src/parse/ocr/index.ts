@@ -97,7 +97,7 @@ export async function ocrScannedPages(
     const skipped = scanned.slice(budget);
     warnings.push({
       code: 'ocr_pages_skipped',
-      message: `${scanned.length} pages have no text layer; OCR read the first ${budget} (the page budget, --ocr-max-pages) and skipped ${skipped.length}: pages ${pageRanges(skipped)}`,
+      message: `${scanned.length} pages have no text layer; OCR read the first ${budget} (the page budget, --ocr-max-pages) and skipped ${skipped.length}: page${skipped.length > 1 ? 's' : ''} ${pageRanges(skipped)}`,
     });
   }
   const deadline = opts.onPlan?.(pages.length) ?? opts.deadline;
