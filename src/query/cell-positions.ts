@@ -33,6 +33,8 @@ export type CellProvenance = {
   raw: string | null;
   unit: string | null;
   derived: boolean;
+  /** The OCR confidence when the value was read from a scanned image; null for printed text. */
+  ocr_confidence: number | null;
   page: number | null;
   table_index: number | null;
   row_index: number | null;
@@ -81,7 +83,7 @@ export class CellLocator {
       const metric = metricKey(c.table, c.row, c.col);
       const v = at.get(metric);
       return {
-        metric, value: c.value, stored_value: stored.get(metric) ?? null, in_store: stored.has(metric), cell: c.cell, raw: v?.raw ?? null, unit: v?.unit ?? null, derived: c.derived,
+        metric, value: c.value, stored_value: stored.get(metric) ?? null, in_store: stored.has(metric), cell: c.cell, raw: v?.raw ?? null, unit: v?.unit ?? null, derived: c.derived, ocr_confidence: c.ocr,
         page: v?.at.page ?? null, table_index: v?.at.table ?? null, row_index: v?.at.row ?? null, col_index: v?.at.col ?? null, line: v?.at.line ?? null,
         sentence: v?.evidence?.sentence ?? null, note: v?.note ?? null,
       };
