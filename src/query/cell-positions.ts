@@ -33,8 +33,6 @@ export type CellProvenance = {
   raw: string | null;
   unit: string | null;
   derived: boolean;
-  /** The OCR confidence when the value was read from a scanned image; null for printed text. */
-  ocr_confidence: number | null;
   page: number | null;
   table_index: number | null;
   row_index: number | null;
@@ -44,6 +42,8 @@ export type CellProvenance = {
   sentence: string | null;
   /** How the value was read when it took more than one cell (a run-together legacy cell's proven split). */
   note: string | null;
+  /** The OCR confidence when the value was read from a scanned image; null for printed text. */
+  ocr_confidence: number | null;
 };
 
 export class CellLocator {
@@ -83,9 +83,9 @@ export class CellLocator {
       const metric = metricKey(c.table, c.row, c.col);
       const v = at.get(metric);
       return {
-        metric, value: c.value, stored_value: stored.get(metric) ?? null, in_store: stored.has(metric), cell: c.cell, raw: v?.raw ?? null, unit: v?.unit ?? null, derived: c.derived, ocr_confidence: c.ocr,
+        metric, value: c.value, stored_value: stored.get(metric) ?? null, in_store: stored.has(metric), cell: c.cell, raw: v?.raw ?? null, unit: v?.unit ?? null, derived: c.derived,
         page: v?.at.page ?? null, table_index: v?.at.table ?? null, row_index: v?.at.row ?? null, col_index: v?.at.col ?? null, line: v?.at.line ?? null,
-        sentence: v?.evidence?.sentence ?? null, note: v?.note ?? null,
+        sentence: v?.evidence?.sentence ?? null, note: v?.note ?? null, ocr_confidence: c.ocr,
       };
     });
     const matches = rows.length === stored.size && rows.every((r) => r.in_store && r.stored_value === r.value);
