@@ -40,6 +40,8 @@ describe('misreadings', () => {
     expect(misreadingOf(38, 96)).toBeNull(); // two digits off
     expect(misreadingOf(123, 10)).toBeNull();
     expect(misreadingOf(5, 5)).toBeNull();
+    expect(misreadingOf(5, 0)).toBe('digit read in an empty cell');
+    expect(misreadingOf(15, 0)).toBeNull();
   });
 });
 
@@ -78,6 +80,13 @@ describe('ocr_suspect_cell', () => {
     expect(ocrSuspects(dropped, checksOf(dropped)).map((x) => x.message)).toEqual([expect.stringMatching(/^t3\.new_received\.total: .*read as 180 \(a dropped digit\) it would make r1\.total, r3\.new_received hold/)]);
     const printed = dropped.map((v) => ({ ...v, ocr: undefined }));
     expect(ocrSuspects(printed, checksOf(printed))).toEqual([]);
+  });
+
+  it('names a digit read in a blank cell (a speck or seal ink)', () => {
+    // SYNTHETIC: denied.state_secret.research printed blank, read as "5" at a low confidence.
+    const values = syntheticTable3().map((v) => (v.row === 'denied.state_secret' && v.col === 'research' ? { ...v, value: 5, raw: '5', ocr: { confidence: 0.14 } } : v));
+    const w = ocrSuspects(values, checksOf(values));
+    expect(w.map((x) => x.message)).toEqual([expect.stringMatching(/^t3\.denied\.state_secret\.research: OCR read "5" \(confidence 0\.14\); read as 0 \(a digit read in an empty cell\) it would make r2\.research, r3\.denied\.state_secret hold/)]);
   });
 
   it('says nothing when no single slip explains the failure', () => {

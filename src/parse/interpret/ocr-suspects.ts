@@ -1,8 +1,8 @@
 // When a consistency relation (1–4) fails on a report read by OCR, the
 // failure may be a misreading rather than the report's own arithmetic. This
 // names the OCR'd cells of the relation whose one plausible misreading — a
-// confusable digit (0/6/8/9, 1/7, 3/8, 5/6), a dropped digit or a doubled
-// one — would make it hold, as `ocr_suspect_cell` warnings. The value stays
+// confusable digit (0/6/8/9, 1/7, 3/8, 5/6), a dropped digit, a doubled one,
+// or one digit read in an empty cell (a speck, seal ink) — would make it hold, as `ocr_suspect_cell` warnings. The value stays
 // as read: nothing is corrected to make sums pass. A candidate that would
 // break a relation the read value satisfies is not named (the other
 // relation vouches for the reading).
@@ -14,12 +14,14 @@ const CONFUSABLE: Record<string, string> = {
   '0': '689', '6': '0859', '8': '03692', '9': '068', '1': '7', '7': '1', '3': '8', '5': '68',
 };
 
-export type Misreading = 'confusable digit' | 'dropped digit' | 'doubled digit';
+export type Misreading = 'confusable digit' | 'dropped digit' | 'doubled digit' | 'digit read in an empty cell';
 
 /** How `read` could be a misreading of `actual` (both non-negative integers), or null if not by one such slip. */
 export function misreadingOf(read: number, actual: number): Misreading | null {
   if (!Number.isInteger(read) || !Number.isInteger(actual) || read < 0 || actual < 0 || read === actual) return null;
   const r = String(read), a = String(actual);
+  // A speck or seal ink in a blank (or 0) cell read as one digit.
+  if (actual === 0 && r.length === 1) return 'digit read in an empty cell';
   if (r.length === a.length) {
     let diff = -1;
     for (let i = 0; i < r.length; i++) {
