@@ -20,22 +20,23 @@ import { syntheticRecord } from './synthetic.ts';
 const rec = (r: ReturnType<typeof syntheticRecord>): Source => ({ kind: 'record', record: r, origin: 'synthetic' });
 const METRIC = 't3.new_received.total';
 
-/** Rewrite every fact part as a store written before the column would have it. */
-function dropOcrColumn(storeDir: string): number {
+/** Rewrite every fact part and report table as a store written before the OCR columns would have them. */
+function dropOcrColumns(storeDir: string): number {
   let n = 0;
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (name.startsWith('part-')) {
+      else if (name.startsWith('part-') || name.startsWith('reports-')) {
         const t = tableFromIPC(readFileSync(p));
-        const old = t.select(t.schema.fields.map((f) => f.name).filter((x) => x !== 'ocr_confidence'));
+        const old = t.select(t.schema.fields.map((f) => f.name).filter((x) => !x.startsWith('ocr_')));
         writeFileSync(p, tableToIPC(old, 'file'));
         n++;
       }
     }
   };
   walk(join(storeDir, 'values'));
+  walk(join(storeDir, 'reports'));
   return n;
 }
 
@@ -78,7 +79,7 @@ describe('OCR confidence in the store', () => {
   it('opens a store written before the column, and mixes its parts with new ones', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'nianbao-ocr-old-')), 'store');
     await ingestSources([rec(syntheticRecord({ agency: '合成测试机关001', year: 2021, seed: 1 })), rec(syntheticRecord({ agency: '合成测试机关002', year: 2021, seed: 2 }))], { storeDir: dir, parser: null });
-    expect(dropOcrColumn(dir)).toBeGreaterThan(0);
+    expect(dropOcrColumns(dir)).toBeGreaterThan(1);
     const old = StoreReader.open(dir);
     const before = await runQuery(old, { metric: METRIC, by: ['agency'] });
     expect(before.rows.map((r) => r.value)).toEqual(before.rows.map((r) => r.value).filter((v) => v !== null));
@@ -95,6 +96,8 @@ describe('OCR confidence in the store', () => {
     expect(got.get('合成测试机关003')![0]).toBeGreaterThan(0.75);
 
     const store = StoreReader.open(dir);
+    // Reports of the old run do not know their count of OCR'd values (null, not 0); the new run's do.
+    expect(store.reports.map((r) => [r.agency_printed, r.ocr_values ?? null])).toEqual([['合成测试机关001', null], ['合成测试机关002', null], ['合成测试机关003', 63 + 14]]);
     const all = await runQuery(store, { metric: METRIC, by: ['agency'] });
     expect(all.rows.map((r) => [r.agency, r.ocr])).toEqual([['合成测试机关001', 0], ['合成测试机关002', 0], ['合成测试机关003', 1]]);
     const printed = await runQuery(store, { metric: METRIC, by: ['agency'], read: 'printed' });
