@@ -10,6 +10,7 @@ import type { DocModel, ParseMeta, ReportRecord, SourceFormat, SourceInfo } from
 import { UnreadableDocumentError } from './errors.ts';
 import { interpret, PARSER_VERSION } from './interpret/index.ts';
 import { extractText } from './text/extract-text.ts';
+import { sniffImage } from './ocr/image-decode.ts';
 
 export { PARSER_VERSION };
 export { UnreadableDocumentError } from './errors.ts';
@@ -19,6 +20,7 @@ export type { ReportRecord, ParseMeta } from './types.ts';
 export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 
 export function sniffFormat(bytes: Uint8Array, meta: ParseMeta = {}): SourceFormat | 'unknown' {
+  if (sniffImage(bytes)) return 'image';
   const head = Buffer.from(bytes.subarray(0, 1024));
   const ascii = head.toString('latin1');
   // Some servers put junk before the header; readers accept it within the first KB.
@@ -47,7 +49,7 @@ async function extract(bytes: Uint8Array, format: SourceFormat, meta: ParseMeta)
     }
     case 'docx': {
       const { extractDocx } = await import('./docx/index.ts');
-      return extractDocx(bytes);
+      return withBodyImages(await extractDocx(bytes), meta);
     }
     case 'doc':
     case 'wps': {
@@ -56,7 +58,11 @@ async function extract(bytes: Uint8Array, format: SourceFormat, meta: ParseMeta)
     }
     case 'html': {
       const { extractHtml } = await import('./html/index.ts');
-      return extractHtml(bytes, { charset: meta.charset, url: meta.url });
+      return withBodyImages(extractHtml(bytes, { charset: meta.charset, url: meta.url, images: (meta.images?.length ?? 0) > 0 }), meta);
+    }
+    case 'image': {
+      const { extractImage } = await import('./ocr/image-document.ts');
+      return extractImage(bytes);
     }
     case 'text':
       return extractText(bytes);
@@ -65,6 +71,18 @@ async function extract(bytes: Uint8Array, format: SourceFormat, meta: ParseMeta)
       return extractOfd(bytes);
     }
   }
+}
+
+/** Pictures in an HTML or DOCX body are read by OCR where the document has any (the OCR code is loaded only then). */
+async function withBodyImages(doc: DocModel, meta: ParseMeta): Promise<DocModel> {
+  if (!doc.images?.length) return doc;
+  if (!meta.images?.length && !doc.images.some((i) => i.bytes || i.src.startsWith('data:'))) {
+    // Nothing to read them from (a page parsed from its file alone): the document reads as its text.
+    delete doc.images;
+    return doc;
+  }
+  const { readBodyImages } = await import('./ocr/body-images.ts');
+  return readBodyImages(doc, meta.images ?? []);
 }
 
 export async function parseDocument(bytes: Uint8Array, meta: ParseMeta = {}): Promise<ReportRecord> {

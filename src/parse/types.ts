@@ -2,7 +2,7 @@
 // here is plain data (JSON-serialisable) so a parse can be stored, diffed
 // against a golden file and re-run offline from the raw archive.
 
-export type SourceFormat = 'html' | 'pdf' | 'docx' | 'doc' | 'wps' | 'text' | 'ofd';
+export type SourceFormat = 'html' | 'pdf' | 'docx' | 'doc' | 'wps' | 'text' | 'ofd' | 'image';
 export type Template = '2019' | '2021' | 'legacy' | 'unknown';
 export type CellKind = 'number' | 'blank' | 'dash' | 'text';
 
@@ -66,6 +66,23 @@ export interface DocModel {
   meta: Record<string, string>;
   pages?: number;
   warnings: ParseWarning[];
+  /**
+   * Pictures in the body (HTML <img> and links to image files, DOCX
+   * drawings), in document order: `before` is the index in `blocks` they
+   * stand before. The OCR step (src/parse/ocr/body-images.ts) reads them
+   * into blocks at that place and removes this list.
+   */
+  images?: BodyImage[];
+}
+
+export interface BodyImage {
+  /** The image's URL as the body names it (resolved against the page), or docx-media:N for a DOCX's own. */
+  src: string;
+  before: number;
+  /** A link to the image rather than the image shown. */
+  link?: boolean;
+  /** The bytes, when the container holds them (DOCX); for a web page they come from ParseMeta.images. */
+  bytes?: Uint8Array;
 }
 
 export interface ParseWarning {
@@ -191,4 +208,16 @@ export interface ParseMeta {
   contentType?: string;
   /** Charset declared by an HTTP header, if any. */
   charset?: string;
+  /**
+   * The pictures of a web page's body, fetched by the caller (the parser does
+   * no I/O): table images between its paragraphs are read by OCR at their
+   * place. Matched to the body's <img src> and image links by URL.
+   */
+  images?: ParseImage[];
+}
+
+export interface ParseImage {
+  url: string;
+  bytes: Uint8Array;
+  contentType?: string;
 }
