@@ -8,9 +8,10 @@ import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
 import { load } from 'cheerio';
 import type { ParseImage } from '../../src/parse/types.ts';
 
-/** A CJK font of the system (fontconfig's Noto CJK); the pictures need one. */
-function cjkFamily(): string {
-  const fam = GlobalFonts.families.map((f) => f.family).find((f) => /CJK|Song|Hei|WenQuanYi|Ming/i.test(f));
+/** A CJK font of the system (fontconfig's Noto CJK); the pictures need one. A serif (Song-like) face unless `sans`. */
+function cjkFamily(sans = false): string {
+  const all = GlobalFonts.families.map((f) => f.family).filter((f) => /CJK|Song|Hei|WenQuanYi|Ming/i.test(f));
+  const fam = all.find((f) => (sans ? /sans|hei/i : /serif|song|ming/i).test(f)) ?? all[0];
   if (!fam) throw new Error('table-images: no CJK font on this system (install fonts-noto-cjk): the table pictures cannot be drawn');
   return fam;
 }
@@ -32,6 +33,9 @@ export interface TableImageOptions {
   wrapChars?: number;
   format?: 'png' | 'jpeg';
   quality?: number;
+  sans?: boolean;
+  /** Lines printed above the table (a title), as on a photographed or scanned page. */
+  caption?: string[];
 }
 
 function wrap(ctx: SKRSContext2D, text: string, max: number): string[] {
@@ -50,7 +54,7 @@ function wrap(ctx: SKRSContext2D, text: string, max: number): string[] {
 /** One HTML <table> drawn as an image (the cells' text, their spans, a border around each). */
 export function renderTable(tableHtml: string, opts: TableImageOptions = {}): Buffer {
   const px = opts.fontPx ?? 16, pad = Math.round(px * 0.45), lineH = Math.round(px * 1.35);
-  const font = `${px}px "${cjkFamily()}"`;
+  const font = `${px}px "${cjkFamily(opts.sans)}"`;
   const $ = load(tableHtml);
   const measure = createCanvas(10, 10).getContext('2d');
   measure.font = font;
@@ -82,11 +86,15 @@ export function renderTable(tableHtml: string, opts: TableImageOptions = {}): Bu
   const xs = [0], ys = [0];
   colW.forEach((w) => xs.push(xs[xs.length - 1] + Math.ceil(w)));
   rowH.forEach((h) => ys.push(ys[ys.length - 1] + Math.ceil(h)));
-  const margin = 2 * px;
-  const canvas = createCanvas(xs[nCols] + 2 * margin, ys[nRows] + 2 * margin);
+  const margin = 2 * px, head = (opts.caption?.length ?? 0) * lineH * 1.5;
+  const canvas = createCanvas(xs[nCols] + 2 * margin, ys[nRows] + 2 * margin + head);
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = 'white';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.font = font;
+  ctx.fillStyle = 'black';
+  opts.caption?.forEach((line, i) => ctx.fillText(line, (canvas.width - ctx.measureText(line).width) / 2, margin + (i + 0.8) * lineH * 1.5));
+  ctx.translate(0, head);
   ctx.strokeStyle = 'black';
   ctx.lineWidth = 1;
   ctx.fillStyle = 'black';
@@ -116,4 +124,45 @@ export function tablesAsImages(html: string, pageUrl: string, opts: TableImageOp
     $(t).replaceWith(`<p style="text-align:center"><img src="images/table-${i + 1}.${opts.format === 'jpeg' ? 'jpg' : 'png'}" alt=""></p>`);
   });
   return { html: $.html(), images };
+}
+
+/** One drawing paragraph showing image relationship `rid` at `w`×`h` pixels (96 per inch). */
+function drawingXml(rid: string, n: number, w: number, h: number): string {
+  const cx = Math.round((w / 96) * 914400), cy = Math.round((h / 96) * 914400);
+  return `<w:p><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="${cx}" cy="${cy}"/><wp:docPr id="${900 + n}" name="Table picture ${n}"/>`
+    + '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    + `<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="${n}" name="table${n}.png"/><pic:cNvPicPr/></pic:nvPicPr>`
+    + `<pic:blipFill><a:blip r:embed="${rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="${cx}" cy="${cy}"/></a:xfrm>`
+    + '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>';
+}
+
+/**
+ * The Word document with each of its (top-level) tables replaced by a
+ * picture of it in word/media, as a report is made when its tables are
+ * pasted in as screenshots. The pictures are drawn from the tables as the
+ * DOCX extractor's HTML conversion sees them, so the cells are the report's.
+ */
+export async function docxTablesAsImages(docx: Uint8Array, opts: TableImageOptions = {}): Promise<Uint8Array> {
+  const [{ default: JSZip }, { default: mammoth }] = await Promise.all([import('jszip'), import('mammoth')]);
+  const converted = await mammoth.convertToHtml({ buffer: Buffer.from(docx) });
+  const $ = load(converted.value);
+  const tables = $('table').filter((_, t) => $(t).parents('table').length === 0).map((_, t) => $.html(t)).get();
+  const zip = await JSZip.loadAsync(docx);
+  let xml = await zip.file('word/document.xml')!.async('string');
+  let rels = await zip.file('word/_rels/document.xml.rels')!.async('string');
+  let n = 0;
+  // Top-level tables only: a depth count over the <w:tbl> tags.
+  xml = xml.replace(/<w:tbl>[\s\S]*?<\/w:tbl>/g, (m) => {
+    if (m.indexOf('<w:tbl>', 1) >= 0) throw new Error('docxTablesAsImages: nested tables are not handled');
+    const png = renderTable(tables[n], opts);
+    n++;
+    zip.file(`word/media/table${n}.png`, png);
+    rels = rels.replace('</Relationships>', `<Relationship Id="rIdTablePic${n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/table${n}.png"/></Relationships>`);
+    const size = { w: png.readUInt32BE(16), h: png.readUInt32BE(20) };
+    return drawingXml(`rIdTablePic${n}`, n, size.w, size.h);
+  });
+  if (n !== tables.length) throw new Error(`docxTablesAsImages: ${n} <w:tbl> but ${tables.length} converted tables`);
+  zip.file('word/document.xml', xml);
+  zip.file('word/_rels/document.xml.rels', rels);
+  return zip.generateAsync({ type: 'uint8array' });
 }
