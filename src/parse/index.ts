@@ -14,6 +14,7 @@ import { sniffImage } from './ocr/image-decode.ts';
 
 export { PARSER_VERSION };
 export { UnreadableDocumentError } from './errors.ts';
+export { bodyImageUrls } from './html/index.ts';
 export type { ReportRecord, ParseMeta } from './types.ts';
 
 /** Documents larger than this are refused before any parsing work. */

@@ -47,6 +47,18 @@ describe('table pictures in an HTML body (variants of a corpus report)', () => {
     });
   }
 
+  it('an article of pictures only (title, then the tables as consecutive pictures) inside site chrome', async () => {
+    const $ = load(source());
+    const images: ParseImage[] = $('table').map((i, t) => ({ url: new URL(`p${i + 1}.png`, PAGE_URL).href, bytes: new Uint8Array(renderTable($.html(t))) })).get();
+    const nav = ['首页', '政务公开', '政府信息公开年报', '政策文件', '新闻发布会', '互动交流'].map((t) => `<li><a href="/${t}.html">${t}栏目导航链接</a></li>`).join('');
+    const html = `<html><head><title>2019年上海市人民政府办公厅政府信息公开工作年度报告</title></head><body><div class="nav"><img src="/logo.png"><ul>${nav}</ul></div>`
+      + `<div class="TRS_Editor"><p>2019年上海市人民政府办公厅政府信息公开工作年度报告</p>${images.map((_, i) => `<p><img src="p${i + 1}.png"></p>`).join('')}</div></body></html>`;
+    const rec = await parseDocument(new Uint8Array(Buffer.from(html)), { url: PAGE_URL, images });
+    const acc = cellAccuracy(goldenForm(rec).values, golden(SHANGHAI).values);
+    report('html of pictures only', acc);
+    expect(acc.right / acc.total).toBeGreaterThanOrEqual(0.99);
+  });
+
   it('reads the page as text when its pictures are not supplied (a page parsed from its file alone)', async () => {
     const page = tablesAsImages(source(), PAGE_URL);
     const rec = await parseDocument(new Uint8Array(Buffer.from(page.html)), { url: PAGE_URL });

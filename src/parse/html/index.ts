@@ -138,6 +138,9 @@ export function extractHtmlString(html: string, opts: HtmlStringOptions = {}): D
   return doc;
 }
 
+/** Han characters under which a body counts as having no text of its own (a title, a date, a line of introduction). */
+const BODY_TEXT_HAN = 150;
+
 /**
  * The body's pictures, each placed before the first body block after it.
  * A body of pictures only has no text for the body finder to go by: then the
@@ -148,7 +151,10 @@ export function extractHtmlString(html: string, opts: HtmlStringOptions = {}): D
 function bodyImages(walk: WalkResult, sel: BodySelection, chosen: readonly RawBlock[], url: string | undefined): BodyImage[] {
   let range: { start: number; end: number } = sel;
   const inRange = (o: number, r: { start: number; end: number }) => o >= r.start && o < r.end;
-  if (!walk.images.some((i) => inRange(i.ordinal, range))) {
+  let han = 0;
+  for (const b of chosen) han += b.han;
+  // Only a body with (almost) no text of its own can be pictures kept elsewhere; a text body's pictures are its own.
+  if (han < BODY_TEXT_HAN && !chosen.some((b) => b.kind === 'table') && !walk.images.some((i) => inRange(i.ordinal, range))) {
     const holder = walk.elements.filter((e) => e.rank >= 0 && e.images > 0).sort((a, b) => a.rank - b.rank || b.depth - a.depth)[0];
     range = holder ?? walk.body;
   }
@@ -169,4 +175,19 @@ export function extractHtml(bytes: Uint8Array, meta?: { charset?: string; url?: 
   const doc = extractHtmlString(decoded.text, { format: 'html', url: meta?.url, warnings: decoded.warnings, images: meta?.images });
   doc.meta.charset = decoded.charset;
   return doc;
+}
+
+/**
+ * The URLs of the pictures in a page's article body, in document order (the
+ * crawler fetches these for the parser's OCR): the same body extractHtml
+ * reads, so exactly the pictures the parse will look for. Inline data: images
+ * need no fetching and are left out. Not HTML, or no body: none.
+ */
+export function bodyImageUrls(bytes: Uint8Array, url: string, charset?: string): string[] {
+  try {
+    const doc = extractHtml(bytes, { charset, url, images: true });
+    return [...new Set((doc.images ?? []).map((i) => i.src).filter((s) => /^https?:/i.test(s)))];
+  } catch {
+    return [];
+  }
 }
