@@ -12,6 +12,7 @@ import type { ParseImage } from '../../src/parse/types.ts';
 import { goldenForm, type GoldenRecord } from '../golden/golden-form.ts';
 import { REPORTS } from './helpers.ts';
 import { cellAccuracy } from './ocr-variants.ts';
+import { openForRendering, paintPage } from '../../src/parse/ocr/render.ts';
 import { docxTablesAsImages, renderTable, tablesAsImages } from './table-images.ts';
 
 const GOLDEN = join(import.meta.dirname, '../golden/reports');
@@ -58,6 +59,30 @@ describe('table pictures in an HTML body (variants of a corpus report)', () => {
     report('html of pictures only', acc);
     expect(acc.right / acc.total).toBeGreaterThanOrEqual(0.99);
   });
+
+  it('a whole report posted as page scans: the pages of the corpus PDF as 150-dpi JPEGs in an article, tables continuing across pictures', async () => {
+    const name = '2019_shanghai_shizhengfubangongting.rerendered.pdf';
+    const doc = await openForRendering(new Uint8Array(readFileSync(join(REPORTS, name))));
+    const images: ParseImage[] = [];
+    try {
+      for (let p = 1; p <= doc.numPages; p++) {
+        const page = await doc.getPage(p);
+        const canvas = await paintPage(page, 150 / 72);
+        page.cleanup();
+        images.push({ url: new URL(`scan/page-${p}.jpg`, PAGE_URL).href, bytes: new Uint8Array(canvas.toBuffer('image/jpeg', 80)) });
+      }
+    } finally {
+      await doc.destroy();
+    }
+    const html = `<html><body><div class="TRS_Editor">${images.map((i) => `<p><img src="${i.url}"></p>`).join('')}</div></body></html>`;
+    const rec = await parseDocument(new Uint8Array(Buffer.from(html)), { url: PAGE_URL, images });
+    const g = golden(name);
+    const acc = cellAccuracy(goldenForm(rec).values, g.values);
+    report('html of 150-dpi page scans', acc);
+    expect(acc.right / acc.total).toBeGreaterThanOrEqual(0.99);
+    expect([rec.year, goldenForm(rec).agency]).toEqual([g.year, g.agency]);
+    expect(rec.warnings.find((w) => w.code === 'ocr_used')?.message).toMatch(/page-1\.jpg, \d+×\d+, ~150 dpi, taking it for an A4 page/);
+  }, 120_000);
 
   it('reads the page as text when its pictures are not supplied (a page parsed from its file alone)', async () => {
     const page = tablesAsImages(source(), PAGE_URL);

@@ -8,8 +8,8 @@
 // (120–600 dpi), else an A4 page's width when the image has A4's shape,
 // else from the height of its text lines (taken as 10.5-point print, the
 // size tables are set in). The estimate is named in the record. Images
-// under 170 dpi (screenshots, web renderings at 96 dpi) are enlarged to
-// 250 dpi before reading, since the recogniser and ocrPage's thresholds were
+// under 170 dpi (screenshots, web renderings at 96 dpi) are enlarged before
+// reading (see ENLARGE_TO_DPI), since the recogniser and ocrPage's thresholds were
 // set on 150–300-dpi scans (measured on table pictures drawn at 16 px:
 // enlarged to 200 dpi a lone thin "1" was lost in 3 cells of 198, at 250 dpi
 // none); very fine ones are reduced to 300 dpi.
@@ -29,7 +29,12 @@ const A4_WIDTH_PT = 595;
 const ASSUMED_TEXT_PT = 10.5;
 /** Ink height of a CJK or digit line as a share of its font size. */
 const INK_SHARE = 0.85;
-/** Low-resolution pictures are enlarged to this before reading. */
+/**
+ * Low-resolution pictures whose scale was estimated from their text are
+ * enlarged to this before reading (a page of known size to 200 dpi, as the
+ * PDF path renders): the estimate takes text for 10.5-point print, while
+ * tables in screenshots are often set larger, so it errs towards too few pixels.
+ */
 const ENLARGE_TO_DPI = 250;
 
 export interface ImageScale {
@@ -115,7 +120,8 @@ export async function readImage(bytes: Uint8Array, page: number, warnings: Parse
   let gray = toGray(decoded.rgba, decoded.width, decoded.height);
   // Sizes after the EXIF orientation was applied.
   const scale = estimateScale({ ...info, width: decoded.width, height: decoded.height }, gray.img);
-  let factor = scale.dpi < 170 ? ENLARGE_TO_DPI / scale.dpi : scale.dpi > 400 ? 300 / scale.dpi : 1;
+  const target = scale.how === 'a4' || scale.how === 'declared' ? 200 : ENLARGE_TO_DPI;
+  let factor = scale.dpi < 170 ? target / scale.dpi : scale.dpi > 400 ? 300 / scale.dpi : 1;
   // Never past the pixel limit, and never more than 4× (a thumbnail is not made readable by enlarging it).
   factor = Math.min(factor, 4, Math.sqrt(MAX_IMAGE_PIXELS / (info.width * info.height)));
   if (Math.abs(factor - 1) > 0.05) {
