@@ -108,6 +108,7 @@ export async function parseDocument(bytes: Uint8Array, meta: ParseMeta = {}): Pr
   if (meta.path) source.path = meta.path;
   if (meta.url) source.url = meta.url;
   if (doc.pages !== undefined) source.pages = doc.pages;
+  if (doc.imagesRead?.length) source.images = doc.imagesRead;
   const record = interpret(doc, source);
   if (!record.year && !record.agency && record.values.length === 0 && record.narrative.length === 0) {
     throw new UnreadableDocumentError('not_a_report', `${name}: no report title, year, publisher or statistics table found`);

@@ -73,6 +73,13 @@ export interface DocModel {
    * into blocks at that place and removes this list.
    */
   images?: BodyImage[];
+  /** Pictures read by OCR that are not part of the document's own bytes (a web page's, supplied in ParseMeta.images). */
+  imagesRead?: ImageSource[];
+}
+
+export interface ImageSource {
+  url: string;
+  sha256: string;
 }
 
 export interface BodyImage {
@@ -181,6 +188,11 @@ export interface SourceInfo {
   sha256: string;
   format: SourceFormat;
   pages?: number;
+  /**
+   * The page's pictures that were read by OCR (supplied beside the page's
+   * bytes): the record depends on them as well as on `sha256`.
+   */
+  images?: ImageSource[];
 }
 
 /** The canonical record `nianbao parse --json` prints, one per document. */

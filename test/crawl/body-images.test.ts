@@ -26,8 +26,9 @@ let server: http.Server;
 const log: { path: string; status: number; conditional: boolean }[] = [];
 let data = '';
 
+const files = new Map<string, { body: Buffer; type: string }>();
+
 beforeAll(async () => {
-  const files = new Map<string, { body: Buffer; type: string }>();
   server = http.createServer((req, res) => {
     const p = new URL(req.url ?? '/', 'http://x').pathname;
     const f = files.get(p);
@@ -87,6 +88,8 @@ describe('crawling a report page whose tables are pictures', () => {
     expect(total?.value).toBe(859);
     expect(total?.ocr?.confidence).toBeGreaterThan(0.9);
     expect(rec.warnings.some((w) => w.code === 'ocr_used')).toBe(true);
+    // The record names the pictures it depends on beside the page's own bytes.
+    expect(rec.source.images?.map((i) => new URL(i.url).pathname)).toEqual(['/nb/202001/images/table-1.png', '/nb/202001/images/table-2.png', '/nb/202001/images/table-3.png']);
   });
 
   it('re-crawls quietly: the pictures are asked for conditionally (304) and nothing is handed on', async () => {
@@ -96,6 +99,15 @@ describe('crawling a report page whose tables are pictures', () => {
     expect(run.report!.handedOn).toBe(0);
     const again = log.slice(before).filter((r) => r.path.includes('/images/'));
     expect(again.map((r) => [r.status, r.conditional])).toEqual([[304, true], [304, true], [304, true]]);
+  });
+
+  it('hands the page on again when one of its pictures changed, though the page did not', async () => {
+    const f = files.get('/nb/202001/images/table-3.png')!;
+    files.set('/nb/202001/images/table-3.png', { ...f, body: Buffer.concat([f.body, Buffer.alloc(16)]) }); // same picture, other bytes (and ETag)
+    const run = await crawl();
+    expect(run.report!.images).toEqual({ new: 0, changed: 1, unchanged: 2, failed: 0 });
+    expect(run.report!.handedOn).toBe(1);
+    expect(cachedRecords()).toHaveLength(2);
   });
 
   it('re-parses offline from the archive with the page\'s pictures (nianbao ingest)', async () => {

@@ -14,7 +14,8 @@
 
 import { UnreadableDocumentError } from '../errors.js';
 import type { PageLayout } from '../pdf/assemble.js';
-import type { Block, BodyImage, DocModel, ParseImage, ParseWarning } from '../types.js';
+import { createHash } from 'node:crypto';
+import type { Block, BodyImage, DocModel, ImageSource, ParseImage, ParseWarning } from '../types.js';
 import { ImageDecodeError, imageInfo } from './image-decode.js';
 import { describeScale, isDecorative, layoutChars, layoutsToBlocks, readImage } from './image-document.js';
 
@@ -52,6 +53,8 @@ function nameOf(src: string): string {
 
 interface Picture extends BodyImage {
   n: number;
+  /** The bytes came from ParseMeta.images (not from the document itself). */
+  supplied: boolean;
 }
 
 export async function readBodyImages(doc: DocModel, supplied: readonly ParseImage[]): Promise<DocModel> {
@@ -61,7 +64,8 @@ export async function readBodyImages(doc: DocModel, supplied: readonly ParseImag
   const pictures: Picture[] = [];
   const seen = new Set<string>();
   for (const p of places) {
-    const bytes = p.bytes ?? fromDataUri(p.src) ?? lookup(p.src, byUrl, supplied)?.bytes;
+    const own = p.bytes ?? fromDataUri(p.src);
+    const bytes = own ?? lookup(p.src, byUrl, supplied)?.bytes;
     const key = p.src.startsWith('data:') ? `${p.src.length}:${p.src.slice(-64)}` : normalizeUrl(p.src);
     if (seen.has(key)) continue;
     seen.add(key);
@@ -71,7 +75,7 @@ export async function readBodyImages(doc: DocModel, supplied: readonly ParseImag
       if (prev.bytes) continue;
       pictures.pop();
     }
-    pictures.push({ ...p, bytes, n: pictures.length + 1 });
+    pictures.push({ ...p, bytes, n: pictures.length + 1, supplied: !own && bytes !== undefined });
   }
   pictures.forEach((p, i) => (p.n = i + 1));
   // Nothing was given to the parser (a page parsed from a file alone): the document reads as before.
@@ -86,6 +90,7 @@ export async function readBodyImages(doc: DocModel, supplied: readonly ParseImag
 
   const warnings: ParseWarning[] = [];
   const read: string[] = [];
+  const imagesRead: ImageSource[] = [];
   const inserts: { before: number; blocks: Block[] }[] = [];
   let group: PageLayout[] = [];
   let groupBefore = -1;
@@ -112,6 +117,7 @@ export async function readBodyImages(doc: DocModel, supplied: readonly ParseImag
         continue;
       }
       group.push(r.layout);
+      if (p.supplied) imagesRead.push({ url: p.src, sha256: createHash('sha256').update(p.bytes).digest('hex') });
       read.push(`${p.n} (${nameOf(p.src)}, ${r.width}×${r.height}, ${describeScale(r.scale)})`);
     } catch (err) {
       if (!(err instanceof ImageDecodeError)) throw err;
@@ -156,6 +162,7 @@ export async function readBodyImages(doc: DocModel, supplied: readonly ParseImag
   }
   doc.warnings.push(...warnings);
   doc.blocks = blocks;
+  if (imagesRead.length > 0) doc.imagesRead = imagesRead;
   if (blocks.length === 0) throw new UnreadableDocumentError('image_only', 'the body is pictures only, and OCR found no text in them');
   return doc;
 }
