@@ -181,12 +181,14 @@ export function extractHtml(bytes: Uint8Array, meta?: { charset?: string; url?: 
  * The URLs of the pictures in a page's article body, in document order (the
  * crawler fetches these for the parser's OCR): the same body extractHtml
  * reads, so exactly the pictures the parse will look for. Inline data: images
- * need no fetching and are left out. Not HTML, or no body: none.
+ * need no fetching and are left out; so are other schemes than http(s) unless
+ * `schemes` names them (file: for a page read from disk). Not HTML, or no body: none.
  */
-export function bodyImageUrls(bytes: Uint8Array, url: string, charset?: string): string[] {
+export function bodyImageUrls(bytes: Uint8Array, url: string, charset?: string, schemes: readonly string[] = ['http:', 'https:']): string[] {
   try {
     const doc = extractHtml(bytes, { charset, url, images: true });
-    return [...new Set((doc.images ?? []).map((i) => i.src).filter((s) => /^https?:/i.test(s)))];
+    const wanted = (s: string) => schemes.some((x) => s.toLowerCase().startsWith(x));
+    return [...new Set((doc.images ?? []).map((i) => i.src).filter(wanted))];
   } catch {
     return [];
   }
