@@ -83,7 +83,7 @@ async function withBodyImages(doc: DocModel, meta: ParseMeta): Promise<DocModel>
     return doc;
   }
   const { readBodyImages } = await import('./ocr/body-images.ts');
-  return readBodyImages(doc, meta.images ?? []);
+  return readBodyImages(doc, meta.images ?? [], { deadline: meta.deadline });
 }
 
 export async function parseDocument(bytes: Uint8Array, meta: ParseMeta = {}): Promise<ReportRecord> {

@@ -226,6 +226,8 @@ export interface ParseMeta {
    * place. Matched to the body's <img src> and image links by URL.
    */
   images?: ParseImage[];
+  /** Epoch milliseconds by which reading pictures by OCR should stop (the caller's time limit, less a margin). */
+  deadline?: number;
 }
 
 export interface ParseImage {

@@ -84,6 +84,13 @@ describe('table pictures in an HTML body (variants of a corpus report)', () => {
     expect(rec.warnings.find((w) => w.code === 'ocr_used')?.message).toMatch(/page-1\.jpg, \d+×\d+, ~150 dpi, taking it for an A4 page/);
   }, 120_000);
 
+  it('stops reading pictures at the caller\'s deadline, names the ones left and keeps the text', async () => {
+    const page = tablesAsImages(source(), PAGE_URL);
+    const rec = await parseDocument(new Uint8Array(Buffer.from(page.html)), { url: PAGE_URL, images: page.images, deadline: Date.now() - 1 });
+    expect(rec.warnings.find((w) => w.code === 'ocr_image_skipped')?.message).toMatch(/^image\(s\) 1, 2, 3 not read: the time for reading pictures/);
+    expect(rec.year).toBe(2019);
+  });
+
   it('reads the page as text when its pictures are not supplied (a page parsed from its file alone)', async () => {
     const page = tablesAsImages(source(), PAGE_URL);
     const rec = await parseDocument(new Uint8Array(Buffer.from(page.html)), { url: PAGE_URL });

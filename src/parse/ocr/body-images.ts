@@ -21,6 +21,12 @@ import { describeScale, isDecorative, layoutChars, layoutsToBlocks, readImage } 
 
 /** At most this many pictures of one document are read (each costs seconds of CPU). */
 export const MAX_BODY_IMAGES = 60;
+/**
+ * Without a deadline from the caller, pictures are read for at most this
+ * long, so a text report with many photographs in its body is not lost to
+ * the parse's time limit (60 s by default): the pictures left are named.
+ */
+export const IMAGE_TIME_MS = 40_000;
 
 function normalizeUrl(u: string): string {
   try {
@@ -57,7 +63,7 @@ interface Picture extends BodyImage {
   supplied: boolean;
 }
 
-export async function readBodyImages(doc: DocModel, supplied: readonly ParseImage[]): Promise<DocModel> {
+export async function readBodyImages(doc: DocModel, supplied: readonly ParseImage[], opts: { deadline?: number } = {}): Promise<DocModel> {
   const places = doc.images ?? [];
   delete doc.images;
   const byUrl = new Map(supplied.map((s) => [normalizeUrl(s.url), s]));
@@ -95,6 +101,8 @@ export async function readBodyImages(doc: DocModel, supplied: readonly ParseImag
   let group: PageLayout[] = [];
   let groupBefore = -1;
   let budget = MAX_BODY_IMAGES;
+  const deadline = opts.deadline ?? Date.now() + IMAGE_TIME_MS;
+  const late: number[] = [];
   const closeGroup = () => {
     if (group.length > 0) inserts.push({ before: groupBefore, blocks: layoutsToBlocks(group, warnings) });
     group = [];
@@ -111,7 +119,15 @@ export async function readBodyImages(doc: DocModel, supplied: readonly ParseImag
         warnings.push({ code: 'ocr_image_skipped', message: `${name}: not read, the document has more than ${MAX_BODY_IMAGES} pictures`, at: { page: p.n } });
         continue;
       }
-      const r = await readImage(p.bytes, p.n, warnings, info);
+      if (Date.now() > deadline) {
+        late.push(p.n);
+        continue;
+      }
+      const r = await readImage(p.bytes, p.n, warnings, info, true);
+      if (r.photo !== undefined) {
+        warnings.push({ code: 'ocr_image_no_text', message: `${name}: ${r.width}×${r.height} pixels, looks like a photograph (${Math.round(r.photo * 100)} % of it paper-white), not read`, at: { page: p.n } });
+        continue;
+      }
       if (layoutChars(r.layout) < 4) {
         warnings.push({ code: 'ocr_image_no_text', message: `${name}: ${r.width}×${r.height} pixels, OCR found no text in it (a photo or drawing?)`, at: { page: p.n } });
         continue;
@@ -125,6 +141,9 @@ export async function readBodyImages(doc: DocModel, supplied: readonly ParseImag
     }
   }
   closeGroup();
+  if (late.length > 0) {
+    warnings.push({ code: 'ocr_image_skipped', message: `image(s) ${late.join(', ')} not read: the time for reading pictures (${Math.round(IMAGE_TIME_MS / 1000)} s, or the caller's deadline) was spent; parse with a longer time limit to read them`, at: { page: late[0] } });
+  }
 
   // Splice the read blocks in, then number the tables in their new order (warnings follow their table).
   const renumber = new Map<Block, number>();

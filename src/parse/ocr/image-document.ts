@@ -95,6 +95,8 @@ export function describeScale(s: ImageScale): string {
 
 export interface ImageReading {
   layout: PageLayout;
+  /** Set when the picture was not read because it looks like a photo: the share of it that is paper-white. */
+  photo?: number;
   scale: ImageScale;
   /** Factor the image was enlarged (>1) or reduced (<1) by before reading. */
   factor: number;
@@ -111,13 +113,36 @@ export function isDecorative(info: { width: number; height: number }): boolean {
 }
 
 /**
+ * Share of the picture near its paper level. Printed pages, scans and
+ * screenshots of tables are mostly paper (over 60 %, even a dense table);
+ * photographs of people, buildings or events spread over all grey levels.
+ */
+export function paperShare(img: Gray): number {
+  const paper = paperLevel(img, otsuThreshold(img));
+  let n = 0;
+  for (let i = 0; i < img.data.length; i++) if (Math.abs(img.data[i] - paper) <= 40) n++;
+  return n / Math.max(1, img.data.length);
+}
+
+/** Under this share of paper a body picture is taken for a photograph and not read (it would cost seconds and give noise). */
+export const PHOTO_MAX_PAPER = 0.35;
+
+/**
  * Reads one image as page `page`. Throws ImageDecodeError when the image
  * cannot be decoded; the caller says which document and image it was.
+ * With `skipPhotos`, a picture that looks like a photograph is not read
+ * (`photo` says why).
  */
-export async function readImage(bytes: Uint8Array, page: number, warnings: ParseWarning[], info?: ImageInfo): Promise<ImageReading> {
+export async function readImage(bytes: Uint8Array, page: number, warnings: ParseWarning[], info?: ImageInfo, skipPhotos = false): Promise<ImageReading> {
   info ??= await imageInfo(bytes);
   let decoded = await decodeImage(bytes);
   let gray = toGray(decoded.rgba, decoded.width, decoded.height);
+  if (skipPhotos) {
+    const share = paperShare(gray.img);
+    if (share < PHOTO_MAX_PAPER) {
+      return { layout: { page, height: decoded.height, lines: [], tables: [] }, photo: share, scale: { dpi: 0, how: 'default' }, factor: 1, width: decoded.width, height: decoded.height };
+    }
+  }
   // Sizes after the EXIF orientation was applied.
   const scale = estimateScale({ ...info, width: decoded.width, height: decoded.height }, gray.img);
   const target = scale.how === 'a4' || scale.how === 'declared' ? 200 : ENLARGE_TO_DPI;
