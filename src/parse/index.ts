@@ -34,6 +34,8 @@ export function sniffFormat(bytes: Uint8Array, meta: ParseMeta = {}): SourceForm
     if (name.endsWith('.ofd') || Buffer.from(bytes).includes('OFD.xml')) return 'ofd';
     return 'docx';
   }
+  // Declared a picture but not recognisable as one: read as an image, so the error says it cannot be decoded.
+  if (/^image\/(?!svg)/i.test(meta.contentType ?? '') || /\.(jpe?g|png|gif|bmp|tiff?|webp)$/i.test(meta.path ?? meta.url ?? '')) return 'image';
   const hint = `${meta.contentType ?? ''} ${meta.path ?? meta.url ?? ''}`.toLowerCase();
   const text = head.toString('utf8').replace(/^\ufeff/, '').trimStart().toLowerCase();
   if (/^<(!doctype|html|head|body|meta|div|p|table|span|\?xml|!--)/.test(text) || /html|\.s?html?\b|\.htm\b/.test(hint)) return 'html';

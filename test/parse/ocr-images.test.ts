@@ -160,8 +160,10 @@ describe('image files and DOCX pictures', () => {
       [new Uint8Array(await sharp({ create: { width: 800, height: 600, channels: 3, background: '#fff' } }).png().toBuffer()), 'image_only', /^white\.png: OCR found no text/],
       [new Uint8Array(await sharp({ create: { width: 10000, height: 5000, channels: 3, background: '#fff' } }).png({ compressionLevel: 9 }).toBuffer()), 'too_large', /^big\.png: the image is 10000×5000 pixels/],
     ];
+    // Named a picture, holding something else (an error page saved as .jpg).
+    cases.push([new TextEncoder().encode('<html><body>404 Not Found</body></html>'), 'unsupported_format', /^gone\.jpg: the image format is not supported/]);
     for (const [bytes, reason, message] of cases) {
-      const path = { corrupt: 'cut.png', image_only: 'white.png', too_large: 'big.png' }[reason]!;
+      const path = { corrupt: 'cut.png', image_only: 'white.png', too_large: 'big.png', unsupported_format: 'gone.jpg' }[reason]!;
       const err = await parseDocument(bytes, { path }).then(() => null, (e: unknown) => e);
       expect(err).toBeInstanceOf(UnreadableDocumentError);
       expect((err as UnreadableDocumentError).reason).toBe(reason);
