@@ -17,6 +17,7 @@ import type { RunReport } from './run-report.ts';
 
 export const MAX_PAGE_IMAGES = 40;
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+const MAX_PAGE_BYTES = 8 * 1024 * 1024;
 
 /** What the crawler lends this step: its archive, URL states and journal. */
 export interface ImageHost {
@@ -50,7 +51,8 @@ function isImageBody(bytes: Uint8Array, contentType: string | undefined): boolea
 
 export async function fetchPageImages(host: ImageHost, page: { url: string; finalUrl: string; bytes: Uint8Array; charset?: string }): Promise<PageImage[]> {
   const find = host.ctx.bodyImages;
-  if (!find) return [];
+  // The finder parses the page on the crawl's thread: a page this large is no article (the parser refuses it too).
+  if (!find || page.bytes.length > MAX_PAGE_BYTES) return [];
   let urls: string[];
   try {
     urls = find(page.bytes, page.finalUrl, page.charset);
