@@ -51,7 +51,7 @@ function isImageBody(bytes: Uint8Array, contentType: string | undefined): boolea
 
 export async function fetchPageImages(host: ImageHost, page: { url: string; finalUrl: string; bytes: Uint8Array; charset?: string }): Promise<PageImage[]> {
   const find = host.ctx.bodyImages;
-  // The finder parses the page on the crawl's thread: a page this large is no article (the parser refuses it too).
+  // The finder parses the page on the crawl's thread: a page this large is no article page.
   if (!find || page.bytes.length > MAX_PAGE_BYTES) return [];
   let urls: string[];
   try {
