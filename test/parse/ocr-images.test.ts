@@ -48,6 +48,22 @@ describe('table pictures in an HTML body (variants of a corpus report)', () => {
     });
   }
 
+  // The other corpus pages with report tables, one picture style each (serif PNG as a screenshot, sans JPEG as a re-saved one).
+  for (const [file, opts] of [
+    ['2023_shuyang_fagaiju.html', {}],
+    ['2019_pingtan_zongheshiyanqu.html', {}],
+    ['2021_pingtan_zongheshiyanqu.html', { format: 'jpeg' as const, quality: 75, fontPx: 14, sans: true }],
+    ['2023_pingtan_zongheshiyanqu.html', { format: 'jpeg' as const, quality: 75, fontPx: 14, sans: true }],
+  ] as const) {
+    it(`${file} with its tables as pictures (${opts.format ?? 'png'})`, async () => {
+      const page = tablesAsImages(readFileSync(join(REPORTS, file), 'utf8'), PAGE_URL, opts);
+      const rec = await parseDocument(new Uint8Array(Buffer.from(page.html)), { url: PAGE_URL, images: page.images });
+      const acc = cellAccuracy(goldenForm(rec).values, golden(file).values);
+      report(`${file} ${opts.format ?? 'png'}`, acc);
+      expect(acc.right / acc.total).toBeGreaterThanOrEqual(0.99);
+    });
+  }
+
   it('an article of pictures only (title, then the tables as consecutive pictures) inside site chrome', async () => {
     const $ = load(source());
     const images: ParseImage[] = $('table').map((i, t) => ({ url: new URL(`p${i + 1}.png`, PAGE_URL).href, bytes: new Uint8Array(renderTable($.html(t))) })).get();

@@ -154,11 +154,30 @@ export async function readImage(bytes: Uint8Array, page: number, warnings: Parse
     gray = toGray(decoded.rgba, decoded.width, decoded.height);
   } else factor = 1;
   decoded.rgba = new Uint8Array(0);
+  if (factor > 1) darkenStrokes(gray.img);
   const res = await ocrPage({ img: gray.img, scale: (scale.dpi * factor) / 72, page, redPixels: gray.redPixels, ...(gray.seal ? { seal: gray.seal } : {}) }, warnings);
   if (Math.abs(res.skew) >= 0.05) {
     warnings.push({ code: 'ocr_deskewed', message: `image ${page}: the scan was tilted ${res.skew}°; straightened before reading`, at: { page } });
   }
   return { layout: res.layout, scale, factor, width: info.width, height: info.height };
+}
+
+/**
+ * Thin strokes of small print are anti-aliased to grey on a screen and
+ * stay grey when enlarged: below a knee 40 levels under the paper, darkness
+ * is raised to the power 0.5 (a 40 %-dark stroke pixel becomes 63 % dark),
+ * so a thin digit keeps enough ink to be found and read. Measured on table
+ * pictures of five corpus reports drawn at 14–16 px: without it a lone serif
+ * "7" or "1" was lost in 1–4 cells of 200 per report; with it none, PNG or JPEG.
+ * Only for pictures enlarged from under 170 dpi (scans keep their ink as printed).
+ */
+export function darkenStrokes(img: Gray): void {
+  const paper = paperLevel(img, otsuThreshold(img));
+  const lut = new Uint8Array(256);
+  // Within 40 levels of paper nothing changes: JPEG ringing and scanner noise live there.
+  const knee = Math.max(1, paper - 40);
+  for (let v = 0; v < 256; v++) lut[v] = v >= knee ? v : Math.round(knee * (1 - Math.sqrt((knee - v) / knee)));
+  for (let i = 0; i < img.data.length; i++) img.data[i] = lut[img.data[i]];
 }
 
 /** Letters and digits a layout holds. */
