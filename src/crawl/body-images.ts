@@ -46,7 +46,8 @@ function isImageBody(bytes: Uint8Array, contentType: string | undefined): boolea
   if (/^image\/(svg|x-icon|vnd\.microsoft\.icon)/i.test(contentType ?? '')) return false;
   const b = bytes;
   return (b[0] === 0xff && b[1] === 0xd8) || (b[0] === 0x89 && b[1] === 0x50) || (b[0] === 0x47 && b[1] === 0x49) || (b[0] === 0x42 && b[1] === 0x4d)
-    || (b[0] === 0x49 && b[1] === 0x49) || (b[0] === 0x4d && b[1] === 0x4d) || (b[0] === 0x52 && b[1] === 0x49 && b[8] === 0x57);
+    || (b[0] === 0x49 && b[1] === 0x49) || (b[0] === 0x4d && b[1] === 0x4d) || (b[0] === 0x52 && b[1] === 0x49 && b[8] === 0x57)
+    || (b[4] === 0x66 && b[5] === 0x74 && b[6] === 0x79 && b[7] === 0x70); // ISO media "ftyp": AVIF/HEIF
 }
 
 export async function fetchPageImages(host: ImageHost, page: { url: string; finalUrl: string; bytes: Uint8Array; charset?: string }): Promise<PageImage[]> {
