@@ -9,7 +9,8 @@ import path from 'node:path';
 import { ensureDir } from './atomic-file.ts';
 import type { SyncBarrier } from './durability.ts';
 
-export type DocKind = 'list' | 'report' | 'attachment' | 'robots';
+/** `image`: a picture in a report page's body, fetched so the page's table images can be read (its record names the page). */
+export type DocKind = 'list' | 'report' | 'attachment' | 'robots' | 'image';
 export type FetchOutcome = 'new' | 'changed' | 'unchanged' | 'blocked' | 'list';
 
 export interface FetchRecord {
@@ -35,6 +36,9 @@ export interface FetchRecord {
   runId: string;
   /** The DOM of the page after a headless browser ran its scripts (not bytes a server sent); the raw page has its own record. */
   rendered?: boolean;
+  /** For an image: the URL of the report page whose body shows it; `order` is its place among that page's images. */
+  page?: string;
+  order?: number;
 }
 
 /** Latest state of a URL: what the next conditional request sends, and where its last record is. */

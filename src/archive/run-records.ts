@@ -37,6 +37,8 @@ export interface RunReport {
   rendered?: { pages: number; failures: number; ms: number; requests: number; browser?: string };
   /** List APIs whose JSON/XML responses gave report links during rendering: enough to configure the site without a browser (`crawl --suggest-config`). */
   listApis?: ListApi[];
+  /** Pictures in report pages' bodies fetched for OCR (absent when there were none). */
+  images?: { new: number; changed: number; unchanged: number; failed: number };
 }
 
 /** A list endpoint seen while rendering, described as a json-api pagination would use it. */

@@ -12,6 +12,7 @@ import { storeSinkFactory } from '../pipeline/store-sink.ts';
 import { ConfigError } from '../crawl/site-config.ts';
 import { CaFileError, readCaFiles } from '../fetch/tls-trust.ts';
 import { parseMapping } from '../fetch/url-map.ts';
+import { bodyImageUrls } from '../parse/html/index.ts';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -92,6 +93,8 @@ export function runOptions(data: string, o: CrawlCliOptions): RunSitesOptions {
     browserPath: o.browser,
     renderTimeoutMs: o.renderTimeout,
     renderPages: Math.max(1, o.renderPages),
+    // Report pages' body images are fetched (and archived) for OCR, also with --no-parse, so a later ingest has them.
+    bodyImages: bodyImageUrls,
   };
 }
 

@@ -8,6 +8,8 @@ import type { ReportRecord } from '../parse/types.ts';
 import { expandInputs, type DocumentInput } from './inputs.ts';
 import { summarize } from './summary.ts';
 import { fetchDocument } from './fetch-document.ts';
+import { fileImages, urlImages } from './page-images.ts';
+import { readFile } from 'node:fs/promises';
 
 interface ParseOptions {
   json?: boolean;
@@ -80,7 +82,12 @@ function describeError(e: unknown): string {
 }
 
 async function parseOne(pool: ParsePool, input: DocumentInput): Promise<ReportRecord> {
-  if (input.kind === 'file') return pool.parseFile(input.path);
+  if (input.kind === 'file') {
+    // A saved web page: the table images beside it are read with it.
+    const images = /\.(s?html?|xhtml)$/i.test(input.path) ? await fileImages(input.path, new Uint8Array(await readFile(input.path))) : [];
+    return pool.parseFile(input.path, images.length ? { images } : {});
+  }
   const doc = await fetchDocument(input.url);
-  return pool.parseBytes(doc.bytes, { url: input.url, contentType: doc.contentType, charset: doc.charset });
+  const images = await urlImages(input.url, doc.bytes, doc.charset);
+  return pool.parseBytes(doc.bytes, { url: input.url, contentType: doc.contentType, charset: doc.charset, ...(images.length ? { images } : {}) });
 }

@@ -58,7 +58,15 @@ export interface ContextOptions {
   renderTimeoutMs?: number;
   /** Quiet network for this long counts as settled (default 1000 ms). */
   renderSettleMs?: number;
+  bodyImages?: BodyImageFinder;
 }
+
+/**
+ * The URLs of the pictures in a report page's article body, in document
+ * order: the parser's judgement of where the body is, passed in by the
+ * caller (src/crawl may not import src/parse). Absent: no images are fetched.
+ */
+export type BodyImageFinder = (bytes: Uint8Array, url: string, charset?: string) => string[];
 
 export interface CrawlContext {
   archive: Archive;
@@ -71,6 +79,7 @@ export interface CrawlContext {
   requests: { count: number };
   /** Absent when rendering is off. */
   renderer?: Renderer;
+  bodyImages?: BodyImageFinder;
   close(): Promise<void>;
 }
 
@@ -122,7 +131,7 @@ export function createContext(o: ContextOptions): CrawlContext {
     ? new Renderer({ fetcher, allowedHosts, browserPath: o.browserPath, pages: o.renderPages, timeoutMs: o.renderTimeoutMs, settleMs: o.renderSettleMs })
     : undefined;
   return {
-    archive, gate, fetcher, robots, allowedHosts, dataDir: o.dataDir, userAgent, requests, renderer,
+    archive, gate, fetcher, robots, allowedHosts, dataDir: o.dataDir, userAgent, requests, renderer, bodyImages: o.bodyImages,
     close: async () => {
       await renderer?.close();
       await fetcher.close();

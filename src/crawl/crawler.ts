@@ -26,6 +26,7 @@ import { FetchError as RenderError } from '../fetch/errors.ts';
 import type { Preloaded, RenderedPage, RenderResult } from '../fetch/renderer.ts';
 import { isRouteUrl } from './render-discovery.ts';
 import { MAX_JS_PAGES, renderedFollowUps, renderedKey, renderReason } from './render-step.ts';
+import { fetchPageImages, type ImageHost, type PageImage } from './body-images.ts';
 
 export type CrawlEvent =
   | { type: 'queued'; total: number }
@@ -357,11 +358,14 @@ class SiteCrawl {
     if (!this.report.reportUrls.includes(item.url)) this.report.reportUrls.push(item.url);
     if (got.outcome === 'new' || got.outcome === 'changed') this.report.reports[got.outcome]++;
     else this.report.reports.unchanged++;
-    if (this.opts.sink && (got.outcome === 'new' || got.outcome === 'changed')) {
+    // A page whose tables are pictures changes when a picture does.
+    const images = await this.bodyImagesOf(item, got);
+    const change = got.outcome === 'new' || got.outcome === 'changed' ? got.outcome : images.some((i) => i.changed) ? 'changed' : undefined;
+    if (this.opts.sink && change) {
       try {
         await this.opts.sink.accept({
-          bytes: got.bytes!, sha256: got.sha256 ?? '', url: item.url, finalUrl: got.finalUrl,
-          contentType: got.contentType, charset: got.charset, site: this.site.id, listTitle: item.listTitle, kind: item.kind === 'attachment' ? 'attachment' : 'report', change: got.outcome,
+          bytes: got.bytes!, sha256: got.sha256 ?? '', url: item.url, finalUrl: got.finalUrl, contentType: got.contentType, charset: got.charset, site: this.site.id,
+          listTitle: item.listTitle, kind: item.kind === 'attachment' ? 'attachment' : 'report', change, ...(images.length ? { images: images.map(({ url, bytes, contentType }) => ({ url, bytes, contentType })) } : {}),
         });
         this.report.handedOn++;
       } catch (e) {
@@ -369,6 +373,16 @@ class SiteCrawl {
       }
     }
     return true;
+  }
+
+  /** A report page's body images, fetched and archived (src/crawl/body-images.ts); none for attachments. */
+  private bodyImagesOf(item: FrontierItem, got: Fetched): Promise<PageImage[]> {
+    if (item.kind === 'attachment' || !got.bytes || !isHtmlLike(got.contentType, got.bytes)) return Promise.resolve([]);
+    const host: ImageHost = {
+      ctx: this.ctx, site: this.site.id, runId: this.frontier.runId, hosts: this.hosts, report: this.report, nextState,
+      urlState: (k) => this.urlState(k), noteWrite: (k, st) => this.frontier.noteWrite(k, st), remember: (k, st) => void this.states.set(k, st),
+    };
+    return fetchPageImages(host, { url: item.url, finalUrl: got.finalUrl, bytes: got.bytes, charset: got.charset });
   }
 
   /** A single-page-app route: only the browser can show it. Recovered like a fetch after a crash. */

@@ -31,6 +31,7 @@ export function formatReport(r: RunReport): string {
     `  reports: new ${r.reports.new}, changed ${r.reports.changed}, unchanged ${r.reports.unchanged}; handed on ${r.handedOn}`,
     `  blocked ${r.blocked}; errors: ${errs}`,
   ];
+  if (r.images) lines.push(`  body images: new ${r.images.new}, changed ${r.images.changed}, unchanged ${r.images.unchanged}, failed ${r.images.failed}`);
   if (r.rendered) {
     const rd = r.rendered;
     lines.push(`  rendered ${rd.pages} page(s) in the browser (${Math.round(rd.ms / 1000)} s, ${rd.requests} requests through the polite client, ${rd.failures} failed)${rd.browser ? `; browser ${rd.browser}` : ''}`);

@@ -13,8 +13,10 @@ export interface SinkDocument {
   charset?: string;
   site: string;
   listTitle?: string;
-  kind: Exclude<DocKind, 'list' | 'robots'>;
+  kind: Exclude<DocKind, 'list' | 'robots' | 'image'>;
   change: 'new' | 'changed';
+  /** The pictures of a report page's body (archived as records of kind "image"), for the parser's OCR. */
+  images?: Array<{ url: string; bytes: Uint8Array; contentType?: string }>;
 }
 
 export interface DocumentSink {

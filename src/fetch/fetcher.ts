@@ -26,6 +26,8 @@ export interface FetchRequest {
   lastModified?: string;
   /** robots.txt itself must not be checked against robots.txt. */
   skipRobots?: boolean;
+  /** A lower size limit than the client's for this request (a page's images: 10 MB each). */
+  maxBytes?: number;
 }
 
 export interface FetchResponse {
@@ -216,18 +218,19 @@ export class Fetcher {
       if (status >= 500) throw new FetchError('http_5xx', url.href, `server error ${status}; retry later`, { status, retryAfterMs });
       throw new FetchError('http_4xx', url.href, `HTTP ${status}; the link is wrong or gone, skip it`, { status });
     }
+    const limit = Math.min(this.opts.maxBodyBytes, req.maxBytes ?? Infinity);
     const declared = Number(h['content-length']);
-    if (Number.isFinite(declared) && declared > this.opts.maxBodyBytes) {
+    if (Number.isFinite(declared) && declared > limit) {
       res.body.destroy();
-      throw new FetchError('too_large', url.href, `Content-Length ${declared} over the ${this.opts.maxBodyBytes}-byte limit; skip or raise --max-body`);
+      throw new FetchError('too_large', url.href, `Content-Length ${declared} over the ${limit}-byte limit; skip or raise --max-body`);
     }
     let read: Buffer | undefined;
     try {
-      read = await readUpTo(res.body, this.opts.maxBodyBytes);
+      read = await readUpTo(res.body, limit);
     } catch (e) {
       throw classifySocketError(e, url.href, 'body');
     }
-    if (!read) throw new FetchError('too_large', url.href, `body over the ${this.opts.maxBodyBytes}-byte limit; skip or raise --max-body`);
+    if (!read) throw new FetchError('too_large', url.href, `body over the ${limit}-byte limit; skip or raise --max-body`);
     let body: Buffer = read;
     if (Number.isFinite(declared) && h['content-length'] !== undefined && body.length < declared && !h['content-encoding']) {
       throw new FetchError('truncated', url.href, `got ${body.length} of ${declared} bytes; retry`);

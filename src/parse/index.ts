@@ -10,15 +10,18 @@ import type { DocModel, ParseMeta, ReportRecord, SourceFormat, SourceInfo } from
 import { UnreadableDocumentError } from './errors.ts';
 import { interpret, PARSER_VERSION } from './interpret/index.ts';
 import { extractText } from './text/extract-text.ts';
+import { sniffImage } from './ocr/image-decode.ts';
 
 export { PARSER_VERSION };
 export { UnreadableDocumentError } from './errors.ts';
+export { bodyImageUrls } from './html/index.ts';
 export type { ReportRecord, ParseMeta } from './types.ts';
 
 /** Documents larger than this are refused before any parsing work. */
 export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 
 export function sniffFormat(bytes: Uint8Array, meta: ParseMeta = {}): SourceFormat | 'unknown' {
+  if (sniffImage(bytes)) return 'image';
   const head = Buffer.from(bytes.subarray(0, 1024));
   const ascii = head.toString('latin1');
   // Some servers put junk before the header; readers accept it within the first KB.
@@ -31,6 +34,8 @@ export function sniffFormat(bytes: Uint8Array, meta: ParseMeta = {}): SourceForm
     if (name.endsWith('.ofd') || Buffer.from(bytes).includes('OFD.xml')) return 'ofd';
     return 'docx';
   }
+  // Declared a picture but not recognisable as one: read as an image, so the error says it cannot be decoded.
+  if (/^image\/(?!svg)/i.test(meta.contentType ?? '') || /\.(jpe?g|png|gif|bmp|tiff?|webp)$/i.test(meta.path ?? meta.url ?? '')) return 'image';
   const hint = `${meta.contentType ?? ''} ${meta.path ?? meta.url ?? ''}`.toLowerCase();
   const text = head.toString('utf8').replace(/^\ufeff/, '').trimStart().toLowerCase();
   if (/^<(!doctype|html|head|body|meta|div|p|table|span|\?xml|!--)/.test(text) || /html|\.s?html?\b|\.htm\b/.test(hint)) return 'html';
@@ -47,7 +52,7 @@ async function extract(bytes: Uint8Array, format: SourceFormat, meta: ParseMeta)
     }
     case 'docx': {
       const { extractDocx } = await import('./docx/index.ts');
-      return extractDocx(bytes);
+      return withBodyImages(await extractDocx(bytes), meta);
     }
     case 'doc':
     case 'wps': {
@@ -56,7 +61,11 @@ async function extract(bytes: Uint8Array, format: SourceFormat, meta: ParseMeta)
     }
     case 'html': {
       const { extractHtml } = await import('./html/index.ts');
-      return extractHtml(bytes, { charset: meta.charset, url: meta.url });
+      return withBodyImages(extractHtml(bytes, { charset: meta.charset, url: meta.url, images: (meta.images?.length ?? 0) > 0 }), meta);
+    }
+    case 'image': {
+      const { extractImage } = await import('./ocr/image-document.ts');
+      return extractImage(bytes);
     }
     case 'text':
       return extractText(bytes);
@@ -65,6 +74,18 @@ async function extract(bytes: Uint8Array, format: SourceFormat, meta: ParseMeta)
       return extractOfd(bytes);
     }
   }
+}
+
+/** Pictures in an HTML or DOCX body are read by OCR where the document has any (the OCR code is loaded only then). */
+async function withBodyImages(doc: DocModel, meta: ParseMeta): Promise<DocModel> {
+  if (!doc.images?.length) return doc;
+  if (!meta.images?.length && !doc.images.some((i) => i.bytes || i.src.startsWith('data:'))) {
+    // Nothing to read them from (a page parsed from its file alone): the document reads as its text.
+    delete doc.images;
+    return doc;
+  }
+  const { readBodyImages } = await import('./ocr/body-images.ts');
+  return readBodyImages(doc, meta.images ?? [], meta.limits);
 }
 
 export async function parseDocument(bytes: Uint8Array, meta: ParseMeta = {}): Promise<ReportRecord> {
@@ -89,6 +110,7 @@ export async function parseDocument(bytes: Uint8Array, meta: ParseMeta = {}): Pr
   if (meta.path) source.path = meta.path;
   if (meta.url) source.url = meta.url;
   if (doc.pages !== undefined) source.pages = doc.pages;
+  if (doc.imagesRead?.length) source.images = doc.imagesRead;
   const record = interpret(doc, source);
   if (!record.year && !record.agency && record.values.length === 0 && record.narrative.length === 0) {
     // A scan cut short by the OCR page budget says so: its report may be on the pages not read.

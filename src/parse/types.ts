@@ -3,7 +3,7 @@
 // against a golden file and re-run offline from the raw archive.
 import type { ParseLimits } from './limits.ts';
 
-export type SourceFormat = 'html' | 'pdf' | 'docx' | 'doc' | 'wps' | 'text' | 'ofd';
+export type SourceFormat = 'html' | 'pdf' | 'docx' | 'doc' | 'wps' | 'text' | 'ofd' | 'image';
 export type Template = '2019' | '2021' | 'legacy' | 'unknown';
 export type CellKind = 'number' | 'blank' | 'dash' | 'text';
 
@@ -67,6 +67,30 @@ export interface DocModel {
   meta: Record<string, string>;
   pages?: number;
   warnings: ParseWarning[];
+  /**
+   * Pictures in the body (HTML <img> and links to image files, DOCX
+   * drawings), in document order: `before` is the index in `blocks` they
+   * stand before. The OCR step (src/parse/ocr/body-images.ts) reads them
+   * into blocks at that place and removes this list.
+   */
+  images?: BodyImage[];
+  /** Pictures read by OCR that are not part of the document's own bytes (a web page's, supplied in ParseMeta.images). */
+  imagesRead?: ImageSource[];
+}
+
+export interface ImageSource {
+  url: string;
+  sha256: string;
+}
+
+export interface BodyImage {
+  /** The image's URL as the body names it (resolved against the page), or docx-media:N for a DOCX's own. */
+  src: string;
+  before: number;
+  /** A link to the image rather than the image shown. */
+  link?: boolean;
+  /** The bytes, when the container holds them (DOCX); for a web page they come from ParseMeta.images. */
+  bytes?: Uint8Array;
 }
 
 export interface ParseWarning {
@@ -165,6 +189,11 @@ export interface SourceInfo {
   sha256: string;
   format: SourceFormat;
   pages?: number;
+  /**
+   * The page's pictures that were read by OCR (supplied beside the page's
+   * bytes): the record depends on them as well as on `sha256`.
+   */
+  images?: ImageSource[];
 }
 
 /** The canonical record `nianbao parse --json` prints, one per document. */
@@ -195,6 +224,19 @@ export interface ParseMeta {
   /**
    * Time limit and OCR page budget (src/parse/limits.ts), set by the worker
    * pool inside its worker: the one part of a meta that is not plain data.
+   * Reading pictures of a body follows them as scanned PDF pages do.
    */
   limits?: ParseLimits;
+  /**
+   * The pictures of a web page's body, fetched by the caller (the parser does
+   * no I/O): table images between its paragraphs are read by OCR at their
+   * place. Matched to the body's <img src> and image links by URL.
+   */
+  images?: ParseImage[];
+}
+
+export interface ParseImage {
+  url: string;
+  bytes: Uint8Array;
+  contentType?: string;
 }

@@ -9,8 +9,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ParseMeta, ReportRecord } from '../parse/types.ts';
-import { openArchive, readArchived } from '../archive/archive.ts';
+import type { ParseImage, ParseMeta, ReportRecord } from '../parse/types.ts';
+import { openArchive, readArchived, type Archive } from '../archive/archive.ts';
+import { pageImages, type ArchivedImage } from '../archive/page-images.ts';
 import { crossYearHook } from '../query/cross-year.ts';
 import { readJsonIfExists, writeFileDurable } from '../store/fsutil.ts';
 import { StoreWriter } from '../store/writer.ts';
@@ -32,7 +33,26 @@ export async function loadParser(): Promise<Parser | null> {
 
 export type Source =
   | { kind: 'record'; record: ReportRecord; origin: string }
-  | { kind: 'document'; path: string; url?: string; contentType?: string; charset?: string; read: () => Uint8Array };
+  | { kind: 'document'; path: string; url?: string; contentType?: string; charset?: string; read: () => Uint8Array; images?: () => ParseImage[] };
+
+/**
+ * The key a parse is cached under: the document's sha256, combined with its
+ * images' when a page's body images were given to the parser (the same page
+ * with a changed table image is another parse).
+ */
+export function parseKey(sha: string, images?: readonly { bytes: Uint8Array }[]): string {
+  if (!images?.length) return sha;
+  const h = createHash('sha256').update(sha);
+  for (const i of images) h.update(createHash('sha256').update(i.bytes).digest('hex'));
+  return h.digest('hex');
+}
+
+/** A report page's archived body images (src/archive/page-images.ts), read when the page is parsed. */
+export function archivedImages(archive: Archive, images: Map<string, ArchivedImage[]>, pageUrl: string): (() => ParseImage[]) | undefined {
+  const list = images.get(pageUrl);
+  if (!list?.length) return undefined;
+  return () => list.filter((i) => archive.hasBlob(i.sha256)).map((i) => ({ url: i.url, bytes: readArchived(archive, i.sha256), ...(i.contentType ? { contentType: i.contentType } : {}) }));
+}
 
 const isRecord = (x: unknown): x is ReportRecord =>
   typeof x === 'object' && x !== null && 'source' in x && 'values' in x && 'parser' in x;
@@ -52,12 +72,14 @@ export function archiveSources(root: string): Source[] {
   const seen = new Set<string>();
   const out: Source[] = [];
   const archive = openArchive(root);
+  const images = pageImages(archive);
   for (const r of archive.records()) {
     if (!r.sha256 || (r.kind !== 'report' && r.kind !== 'attachment') || r.outcome === 'blocked' || seen.has(r.sha256)) continue;
     seen.add(r.sha256);
     const hash = r.sha256;
     if (!archive.hasBlob(hash)) continue;
-    out.push({ kind: 'document', path: archive.blobName(hash), url: r.finalUrl ?? r.url, contentType: r.headers?.['content-type'], charset: r.charset, read: () => readArchived(archive, hash) });
+    const pictures = archivedImages(archive, images, r.url);
+    out.push({ kind: 'document', path: archive.blobName(hash), url: r.finalUrl ?? r.url, contentType: r.headers?.['content-type'], charset: r.charset, read: () => readArchived(archive, hash), ...(pictures ? { images: pictures } : {}) });
   }
   return out;
 }
@@ -151,11 +173,14 @@ async function parseCached(
   if (!parser) throw new Error('the parser (src/parse/index.ts) is not available');
   const bytes = src.read();
   const sha = createHash('sha256').update(bytes).digest('hex');
-  if (writer.has(sha, parser.PARSER_VERSION)) return 'unchanged';
-  const cacheFile = cacheDir ? join(cacheDir, sha.slice(0, 2), `${sha}.${parser.PARSER_VERSION}.json`) : null;
+  const images = src.images?.();
+  // With images the store's "same bytes" test is not enough: the page may be the same and a picture not.
+  if (!images?.length && writer.has(sha, parser.PARSER_VERSION)) return 'unchanged';
+  const key = parseKey(sha, images);
+  const cacheFile = cacheDir ? join(cacheDir, key.slice(0, 2), `${key}.${parser.PARSER_VERSION}.json`) : null;
   const cached = cacheFile ? readJsonIfExists<ReportRecord>(cacheFile) : null;
   if (cached) return cached;
-  const record = await parser.parseDocument(bytes, { path: src.path, url: src.url, contentType: src.contentType, charset: src.charset });
+  const record = await parser.parseDocument(bytes, { path: src.path, url: src.url, contentType: src.contentType, charset: src.charset, ...(images?.length ? { images } : {}) });
   if (cacheFile) writeFileDurable(cacheFile, JSON.stringify(record));
   return record;
 }

@@ -9,7 +9,8 @@ import type { ParseMeta, ReportRecord } from '../parse/types.ts';
 import { writeFileAtomic } from '../archive/atomic-file.ts';
 import { readArchived, type Archive } from '../archive/archive.ts';
 import { storeDirOf } from '../store/paths.ts';
-import { ingestSources, parseCacheOf } from './ingest.ts';
+import { archivedImages, ingestSources, parseCacheOf, parseKey, type Source } from './ingest.ts';
+import { pageImages } from '../archive/page-images.ts';
 import type { IngestTally, RunSink, SinkDocument, SinkFactory } from '../crawl/sink.ts';
 
 export interface StoreSinkOptions {
@@ -50,8 +51,9 @@ export class ParseStoreSink implements RunSink {
     const { pool, version } = await this.load();
     // pdf.js refuses Node Buffers: hand over a plain Uint8Array copy.
     const bytes = new Uint8Array(doc.bytes);
-    const record = await pool.parseBytes(bytes, { url: doc.finalUrl, contentType: doc.contentType, charset: doc.charset });
-    await writeFileAtomic(this.cacheFile(doc.sha256, version), JSON.stringify(record));
+    const images = doc.images?.map((i) => ({ ...i, bytes: new Uint8Array(i.bytes) }));
+    const record = await pool.parseBytes(bytes, { url: doc.finalUrl, contentType: doc.contentType, charset: doc.charset, ...(images?.length ? { images } : {}) });
+    await writeFileAtomic(this.cacheFile(parseKey(doc.sha256, images), version), JSON.stringify(record));
     this.parsed.push({ url: doc.url, sha256: doc.sha256, year: record.year, title: record.title });
   }
 
@@ -65,17 +67,21 @@ export class ParseStoreSink implements RunSink {
     if (this.opts.ingest === false) return null;
         const runs = new Set(runIds);
     const seen = new Set<string>();
-    const sources = [];
+    const sources: Source[] = [];
     const records = [...archive.records()].filter((r) => runs.has(r.runId));
+    const images = pageImages(archive);
+    // A page whose body images changed in this run is parsed again even if its own bytes did not.
+    const picturesChanged = new Set(records.filter((r) => r.kind === 'image' && r.page && (r.outcome === 'new' || r.outcome === 'changed')).map((r) => r.page!));
     // A page rendered in the browser is parsed from its rendered DOM, not from the empty shell the server sent.
     const rendered = new Set(records.filter((r) => r.rendered).map((r) => r.url));
     for (const r of records) {
       if (!r.sha256 || (r.kind !== 'report' && r.kind !== 'attachment') || (!r.rendered && rendered.has(r.url))) continue;
-      if ((r.outcome !== 'new' && r.outcome !== 'changed') || seen.has(r.sha256)) continue;
+      if ((r.outcome !== 'new' && r.outcome !== 'changed' && !picturesChanged.has(r.url)) || seen.has(r.sha256)) continue;
       seen.add(r.sha256);
       const hash = r.sha256;
       if (!archive.hasBlob(hash)) continue;
-      sources.push({ kind: 'document' as const, path: archive.blobName(hash), url: r.finalUrl, contentType: r.headers['content-type'], charset: r.charset, read: () => readArchived(archive, hash) });
+      const pictures = archivedImages(archive, images, r.url);
+      sources.push({ kind: 'document' as const, path: archive.blobName(hash), url: r.finalUrl, contentType: r.headers['content-type'], charset: r.charset, read: () => readArchived(archive, hash), ...(pictures ? { images: pictures } : {}) });
     }
     if (!sources.length) return { added: 0, unchanged: 0, failed: 0 };
     const s = await ingestSources(sources, { storeDir: storeDirOf(this.opts.dataDir), cacheDir: parseCacheOf(this.opts.dataDir) });

@@ -34,18 +34,23 @@ function rejectNonZip(bytes: Uint8Array): void {
   }
 }
 
-// Images only matter for telling an image-only document apart: an empty
-// <img> keeps that signal without base64-encoding every picture into the HTML.
-const noImageData = mammoth.images.imgElement(() => Promise.resolve({ src: '' }));
+/** The src a converted picture gets: its number among the document's pictures (the bytes are kept beside, not base64'd into the HTML). */
+const MEDIA_SRC = 'docx-media:';
 
 export async function extractDocx(bytes: Uint8Array): Promise<DocModel> {
   rejectNonZip(bytes);
   let html: string;
   let errors: string[];
+  // The pictures of the body (word/media/* that its drawings show), in order: read by OCR at their place.
+  const media: Uint8Array[] = [];
+  const keepImage = mammoth.images.imgElement(async (image) => {
+    media.push(new Uint8Array(await image.read()));
+    return { src: `${MEDIA_SRC}${media.length}` };
+  });
   try {
     const result = await mammoth.convertToHtml(
       { buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) },
-      { convertImage: noImageData, externalFileAccess: false },
+      { convertImage: keepImage, externalFileAccess: false },
     );
     html = result.value;
     errors = result.messages.filter((m) => m.type === 'error').map((m) => m.message);
@@ -56,6 +61,10 @@ export async function extractDocx(bytes: Uint8Array): Promise<DocModel> {
     format: 'docx',
     whole: true,
     warnings: errors.map((message) => ({ code: 'docx_conversion', message })),
+    images: media.length > 0,
   });
+  for (const img of doc.images ?? []) {
+    if (img.src.startsWith(MEDIA_SRC)) img.bytes = media[Number(img.src.slice(MEDIA_SRC.length)) - 1];
+  }
   return doc;
 }

@@ -6,11 +6,11 @@
 // yields all blocks and per-element statistics (walker.ts) → pick the body
 // among the site chrome (content.ts) → metadata and title (meta.ts).
 import { load } from 'cheerio';
-import type { Block, DocModel, ParseWarning, SourceFormat } from '../types.ts';
+import type { Block, BodyImage, DocModel, ParseWarning, SourceFormat } from '../types.ts';
 import { UnreadableDocumentError } from '../errors.ts';
 import { decodeText } from '../../common/charset.ts';
-import { walkDocument, type DomNode } from './walker.ts';
-import { selectBody } from './content.ts';
+import { walkDocument, type DomNode, type RawBlock, type WalkResult } from './walker.ts';
+import { selectBody, type BodySelection } from './content.ts';
 import { chooseTitle, collectMeta } from './meta.ts';
 
 
@@ -73,6 +73,8 @@ export interface HtmlStringOptions {
   /** Take the whole document as the body (converted DOCX: there is no site chrome). */
   whole?: boolean;
   warnings?: ParseWarning[];
+  /** Pictures of the body will be read by OCR: a body of pictures only is not an error here. */
+  images?: boolean;
 }
 
 /** The extractor behind extractHtml and extractDocx, from already decoded text. */
@@ -85,7 +87,8 @@ export function extractHtmlString(html: string, opts: HtmlStringOptions = {}): D
   if (walk.titleTag) meta.title = walk.titleTag;
   if (opts.url) meta.url = opts.url;
 
-  if (walk.blocks.length === 0) {
+  const pictures = opts.images === true && walk.images.length > 0;
+  if (walk.blocks.length === 0 && !pictures) {
     if (walk.body.images > 0) throw new UnreadableDocumentError('image_only', 'the document has images but no text');
     throw new UnreadableDocumentError('corrupt', 'the document has no text');
   }
@@ -120,7 +123,8 @@ export function extractHtmlString(html: string, opts: HtmlStringOptions = {}): D
       });
     }
   }
-  if (blocks.length === 0) throw new UnreadableDocumentError('corrupt', 'the document body has no text');
+  const images = bodyImages(walk, sel, chosen, opts.url);
+  if (blocks.length === 0 && !(pictures && images.length > 0)) throw new UnreadableDocumentError('corrupt', 'the document body has no text');
 
   const attachments = walk.attachments
     .filter((a) => a.ordinal >= sel.start && a.ordinal <= sel.end)
@@ -130,14 +134,62 @@ export function extractHtmlString(html: string, opts: HtmlStringOptions = {}): D
   const title = chooseTitle(meta, walk.headings, chosen, sel, walk.titleTag);
   const doc: DocModel = { format: opts.format ?? 'html', blocks, meta, warnings };
   if (title) doc.title = title;
+  if (images.length > 0) doc.images = images;
   return doc;
 }
 
+/** Han characters under which a body counts as having no text of its own (a title, a date, a line of introduction). */
+const BODY_TEXT_HAN = 150;
+
+/**
+ * The body's pictures, each placed before the first body block after it.
+ * A body of pictures only has no text for the body finder to go by: then the
+ * tightest known content container that holds pictures is taken, else the
+ * whole page's pictures (icons and logos among them are told apart by size
+ * when they are decoded).
+ */
+function bodyImages(walk: WalkResult, sel: BodySelection, chosen: readonly RawBlock[], url: string | undefined): BodyImage[] {
+  let range: { start: number; end: number } = sel;
+  const inRange = (o: number, r: { start: number; end: number }) => o >= r.start && o < r.end;
+  let han = 0;
+  for (const b of chosen) han += b.han;
+  // Only a body with (almost) no text of its own can be pictures kept elsewhere; a text body's pictures are its own.
+  if (han < BODY_TEXT_HAN && !chosen.some((b) => b.kind === 'table') && !walk.images.some((i) => inRange(i.ordinal, range))) {
+    const holder = walk.elements.filter((e) => e.rank >= 0 && e.images > 0).sort((a, b) => a.rank - b.rank || b.depth - a.depth)[0];
+    range = holder ?? walk.body;
+  }
+  const out: BodyImage[] = [];
+  let k = 0;
+  for (const img of walk.images) {
+    if (!inRange(img.ordinal, range) || /^(?:javascript|about|blob):/i.test(img.src)) continue;
+    while (k < chosen.length && chosen[k].ordinal < img.ordinal) k++;
+    out.push({ src: img.src.startsWith('data:') ? img.src : resolveHref(img.src, url), before: k, ...(img.link ? { link: true } : {}) });
+  }
+  return out;
+}
+
 /** Decode and extract an HTML page (a full page with site chrome, or a bare fragment). */
-export function extractHtml(bytes: Uint8Array, meta?: { charset?: string; url?: string }): DocModel {
+export function extractHtml(bytes: Uint8Array, meta?: { charset?: string; url?: string; images?: boolean }): DocModel {
   rejectNonHtml(bytes);
   const decoded = decodeText(bytes, meta?.charset);
-  const doc = extractHtmlString(decoded.text, { format: 'html', url: meta?.url, warnings: decoded.warnings });
+  const doc = extractHtmlString(decoded.text, { format: 'html', url: meta?.url, warnings: decoded.warnings, images: meta?.images });
   doc.meta.charset = decoded.charset;
   return doc;
+}
+
+/**
+ * The URLs of the pictures in a page's article body, in document order (the
+ * crawler fetches these for the parser's OCR): the same body extractHtml
+ * reads, so exactly the pictures the parse will look for. Inline data: images
+ * need no fetching and are left out; so are other schemes than http(s) unless
+ * `schemes` names them (file: for a page read from disk). Not HTML, or no body: none.
+ */
+export function bodyImageUrls(bytes: Uint8Array, url: string, charset?: string, schemes: readonly string[] = ['http:', 'https:']): string[] {
+  try {
+    const doc = extractHtml(bytes, { charset, url, images: true });
+    const wanted = (s: string) => schemes.some((x) => s.toLowerCase().startsWith(x));
+    return [...new Set((doc.images ?? []).map((i) => i.src).filter(wanted))];
+  } catch {
+    return [];
+  }
 }

@@ -84,4 +84,7 @@ export function containerRank(name: string, attribs: Record<string, string>): nu
 }
 
 /** Links to documents that may be the report itself (the page only announces it). */
+/** Links to image files: attachments that are pictures (scanned pages, table images). */
+export const IMAGE_LINK_RE = /\.(jpe?g|png|gif|bmp|tiff?|webp)(?:[?#].*)?$/i;
+
 export const ATTACHMENT_RE = /\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar|7z)(?:[?#].*)?$/i;

@@ -9,7 +9,7 @@
 // range test instead of a second traversal. The walk is iterative: malformed
 // pages can nest thousands of unclosed tags, deeper than the JS stack.
 import type { GridCell } from '../types.ts';
-import { DROPPED, HEADING, TEMPLATE_ATTRS, ATTACHMENT_RE, containerRank, isInline } from './tags.ts';
+import { DROPPED, HEADING, TEMPLATE_ATTRS, ATTACHMENT_RE, IMAGE_LINK_RE, containerRank, isInline } from './tags.ts';
 import { countHan, finishText, hasVisibleText } from './text.ts';
 import { expandGrid, isReportTable, parseSpan, type RawCell } from './table.ts';
 
@@ -81,6 +81,8 @@ export interface WalkResult {
   titleTag?: string;
   headings: Heading[];
   attachments: Array<{ href: string; ordinal: number }>;
+  /** <img> sources and links to image files, each with an ordinal of its own so body ranges and block order place it. */
+  images: Array<{ src: string; ordinal: number; link?: boolean }>;
   tableOrdinals: number[];
 }
 
@@ -132,7 +134,7 @@ export function walkDocument(root: DomNode): WalkResult {
   const elements: ElementStats[] = [];
   const metaTags: Array<{ key: string; content: string }> = [];
   const headings: Heading[] = [];
-  const attachments: Array<{ href: string; ordinal: number }> = [];
+  const attachments: Array<{ href: string; ordinal: number }> = [], images: WalkResult['images'] = [];
   const tableOrdinals: number[] = [];
   let titleTag: string | undefined;
   let ordinal = 0;
@@ -274,6 +276,7 @@ export function walkDocument(root: DomNode): WalkResult {
     }
     if (name === 'img') {
       stats.images++;
+      if (attribs.src?.trim()) images.push({ src: attribs.src.trim(), ordinal: ordinal++ });
       return;
     }
     if (DROPPED.has(name) || name === 'head') {
@@ -288,6 +291,7 @@ export function walkDocument(root: DomNode): WalkResult {
     if (name === 'a') {
       const href = attribs.href;
       if (href && ATTACHMENT_RE.test(href)) attachments.push({ href, ordinal });
+      else if (href && IMAGE_LINK_RE.test(href)) images.push({ src: href.trim(), ordinal: ordinal++, link: true });
       linkDepth++;
       frames.push({ node, next: 0, kind: 'link' });
       return;
@@ -393,7 +397,6 @@ export function walkDocument(root: DomNode): WalkResult {
     metaTags,
     titleTag: titleTag === undefined ? undefined : finishText(titleTag),
     headings,
-    attachments,
-    tableOrdinals,
+    attachments, images, tableOrdinals,
   };
 }
