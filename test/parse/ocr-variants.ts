@@ -8,6 +8,7 @@ import { PDFDocument } from 'pdf-lib';
 import { openForRendering, paintPage } from '../../src/parse/ocr/render.ts';
 import { extractPdf } from '../../src/parse/pdf/index.ts';
 import type { GoldenRecord } from '../golden/golden-form.ts';
+import { testFonts } from '../fonts.ts';
 
 export interface ScanVariant {
   name: string;
@@ -53,7 +54,7 @@ function paintSeal(ctx: CanvasRenderingContext2D, cx: number, cy: number, r: num
     ctx.lineTo(cx + rad * Math.cos(a), cy + rad * Math.sin(a));
   }
   ctx.fill();
-  ctx.font = `${Math.round(r * 0.2)}px sans-serif`;
+  ctx.font = `${Math.round(r * 0.2)}px "${testFonts().sans}"`;
   ctx.textAlign = 'center';
   ctx.fillText('TEST SEAL', cx, cy + r * 0.6);
   ctx.restore();

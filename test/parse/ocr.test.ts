@@ -13,6 +13,7 @@ import { inkBox, recognizeBoxes } from '../../src/parse/ocr/recognize.ts';
 import { findRulings } from '../../src/parse/ocr/rulings.ts';
 import { extractPdf } from '../../src/parse/pdf/index.ts';
 import type { ParseWarning } from '../../src/parse/types.ts';
+import { testFonts } from '../fonts.ts';
 
 type Ctx = ReturnType<ReturnType<typeof createCanvas>['getContext']>;
 
@@ -43,7 +44,7 @@ function paintTable(ctx: Ctx): void {
     ctx.lineTo(x, 340);
     ctx.stroke();
   }
-  ctx.font = '36px sans-serif';
+  ctx.font = `36px "${testFonts().sans}"`;
   ctx.fillText('2019', 180, 155);
   ctx.fillText('0', 690, 155);
   ctx.fillText('37', 480, 235);
@@ -64,7 +65,7 @@ async function imagePdf(pages: { bytes: Buffer; kind: 'png' | 'jpeg' }[]): Promi
 describe('OCR recognition', () => {
   it('reads digits, and a lone zero as the digit 0', async () => {
     const img = gray(400, 80, (ctx) => {
-      ctx.font = '40px sans-serif';
+      ctx.font = `40px "${testFonts().sans}"`;
       ctx.fillText('0', 20, 55);
       ctx.fillText('3985758', 120, 55);
     });
@@ -94,7 +95,7 @@ describe('OCR layout', () => {
 
   it('finds the tilt of a turned page', () => {
     const page = gray(1200, 1600, (ctx) => {
-      ctx.font = '30px sans-serif';
+      ctx.font = `30px "${testFonts().sans}"`;
       for (let y = 100; y < 1500; y += 50) ctx.fillText('Annual report on government information 2019: 859 requests', 60, y);
     });
     const turned = rotate(page, 1.5);
@@ -148,8 +149,8 @@ describe('scanned PDFs that hold nothing readable', () => {
 
   it('warns about an embedded image that cannot be decoded, and reads the other pages', async () => {
     const good = draw(600, 850, (ctx) => {
-      // Latin and digits: the machine has no CJK font to draw with.
-      ctx.font = '28px sans-serif';
+      // Latin and digits, in the repository's test font.
+      ctx.font = `28px "${testFonts().sans}"`;
       ctx.fillText('Annual Report 2019', 100, 100);
     });
     // A JPEG cut after its header: the PDF is valid, its image data is not.
@@ -167,7 +168,7 @@ describe('scanned PDFs that hold nothing readable', () => {
     const font = await pdf.embedFont(StandardFonts.Helvetica);
     pdf.addPage([595, 842]).drawText('Annual report on government information disclosure 2019', { x: 50, y: 780, size: 12, font });
     const scan = draw(600, 850, (ctx) => {
-      ctx.font = '28px sans-serif';
+      ctx.font = `28px "${testFonts().sans}"`;
       ctx.fillText('Scanned page 2019', 100, 100);
     });
     const img = await pdf.embedPng(new Uint8Array(scan.png));

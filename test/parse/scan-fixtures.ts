@@ -1,10 +1,11 @@
 // Image-only PDFs drawn in test setup for the OCR limits and bad-input tests:
 // a ruled table of invented digits, a page of Latin prose, a photo-like
 // picture, a blank page, a page whose embedded image is corrupt. No government
-// document or figure is involved (the machine has no CJK font to draw with,
+// document or figure is involved (drawn in the repository's test fonts,
 // and nothing here claims to be a report).
 import { createCanvas } from '@napi-rs/canvas';
 import { PDFDocument } from 'pdf-lib';
+import { testFonts } from '../fonts.ts';
 
 type Ctx = ReturnType<ReturnType<typeof createCanvas>['getContext']>;
 
@@ -42,7 +43,7 @@ export function tablePage(seed: number): PageImage {
       ctx.lineTo(x, ys[ys.length - 1]);
       ctx.stroke();
     }
-    ctx.font = '36px sans-serif';
+    ctx.font = `36px "${testFonts().sans}"`;
     for (let r = 0; r < 5; r++) for (let k = 0; k < 3; k++) ctx.fillText(String((seed * 7 + r * 3 + k) % 97), xs[k] + 40, ys[r] + 55);
   });
 }
@@ -54,7 +55,7 @@ export function prosePage(): PageImage {
     'A parser must say what it found', 'and never invent the figures of a report.',
   ];
   return paint(1000, 1400, (ctx) => {
-    ctx.font = '32px serif';
+    ctx.font = `32px "${testFonts().serif}"`;
     lines.forEach((l, i) => ctx.fillText(l, 80, 150 + i * 60));
   });
 }
@@ -91,7 +92,7 @@ export function blankPage(): PageImage {
 /** A JPEG cut after its header: the PDF is valid, the image data is not. */
 export function corruptPage(): PageImage {
   const good = paint(600, 850, (ctx) => {
-    ctx.font = '28px sans-serif';
+    ctx.font = `28px "${testFonts().sans}"`;
     ctx.fillText('Annual Report 2019', 100, 100);
   }, 'jpeg');
   const b = Buffer.from(good.bytes);

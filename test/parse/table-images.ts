@@ -4,16 +4,15 @@
 // cells' own text — the way sites post a report's tables as images, and the
 // page's tables are replaced by <img> tags. The numbers in the pictures are
 // the real report's, so the report's golden file is the expected parse.
-import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
+import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { load } from 'cheerio';
 import type { ParseImage } from '../../src/parse/types.ts';
+import { testFonts } from '../fonts.ts';
 
-/** A CJK font of the system (fontconfig's Noto CJK); the pictures need one. A serif (Song-like) face unless `sans`. */
+/** The CJK face the pictures are drawn in: the repository's Noto subsets (test/fonts.ts), a Song-like serif unless `sans`. */
 function cjkFamily(sans = false): string {
-  const all = GlobalFonts.families.map((f) => f.family).filter((f) => /CJK|Song|Hei|WenQuanYi|Ming/i.test(f));
-  const fam = all.find((f) => (sans ? /sans|hei/i : /serif|song|ming/i).test(f)) ?? all[0];
-  if (!fam) throw new Error('table-images: no CJK font on this system (install fonts-noto-cjk): the table pictures cannot be drawn');
-  return fam;
+  const f = testFonts();
+  return sans ? f.sans : f.serif;
 }
 
 interface PlacedCell {
