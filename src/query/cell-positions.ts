@@ -8,6 +8,7 @@
 // never hidden. Parsing runs on one worker thread under the parser's time
 // limit, so a long PDF never holds up the server's other requests.
 import { UnreadableDocumentError, type ReportRecord } from '../parse/index.ts';
+import type { ParseImage } from '../parse/types.ts';
 import { ParsePool } from '../parse/pool.ts';
 import { metricKey, withDerivedTotals } from '../store/derive.ts';
 import type { ReportRow } from '../store/tables.ts';
@@ -50,26 +51,29 @@ export class CellLocator {
   private pool?: ParsePool;
   private readonly parsed = new Map<string, Promise<ReportRecord>>();
 
-  private parse(rep: ReportRow, bytes: () => Buffer | undefined): Promise<ReportRecord> | undefined {
-    let p = this.parsed.get(rep.sha256);
+  private parse(rep: ReportRow, bytes: () => Buffer | undefined, images?: () => ParseImage[]): Promise<ReportRecord> | undefined {
+    // A page read with its pictures is parsed with them (the version's identity includes them).
+    const id = `${rep.sha256}|${rep.source_images ?? ''}`;
+    let p = this.parsed.get(id);
     if (p) {
-      this.parsed.delete(rep.sha256);
-      this.parsed.set(rep.sha256, p);
+      this.parsed.delete(id);
+      this.parsed.set(id, p);
       return p;
     }
     const b = bytes();
     if (!b) return undefined;
     this.pool ??= new ParsePool({ workers: 1 });
-    p = this.pool.parseBytes(new Uint8Array(b), { path: rep.source_path ?? undefined, url: rep.source_url ?? undefined });
-    this.parsed.set(rep.sha256, p);
-    p.catch(() => this.parsed.delete(rep.sha256));
+    const pictures = rep.source_images ? images?.() : undefined;
+    p = this.pool.parseBytes(new Uint8Array(b), { path: rep.source_path ?? undefined, url: rep.source_url ?? undefined, ...(pictures?.length ? { images: pictures } : {}) });
+    this.parsed.set(id, p);
+    p.catch(() => this.parsed.delete(id));
     while (this.parsed.size > CACHE_SIZE) this.parsed.delete(this.parsed.keys().next().value!);
     return p;
   }
 
   /** Every cell of the report's archived copy with its position, or undefined when there is no copy here. */
-  async locate(rep: ReportRow, bytes: () => Buffer | undefined, stored: Map<string, number | null>): Promise<{ record: ReportRecord; rows: CellProvenance[]; matches: boolean } | undefined> {
-    const p = this.parse(rep, bytes);
+  async locate(rep: ReportRow, bytes: () => Buffer | undefined, stored: Map<string, number | null>, images?: () => ParseImage[]): Promise<{ record: ReportRecord; rows: CellProvenance[]; matches: boolean } | undefined> {
+    const p = this.parse(rep, bytes, images);
     if (!p) return undefined;
     let record: ReportRecord;
     try {

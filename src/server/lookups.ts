@@ -89,3 +89,19 @@ export function reportView(store: StoreReader, dataDir: string, r: ReportRow): R
     cells_url: archived ? `/api/reports/${r.sha256}/cells` : null,
   };
 }
+
+/**
+ * The archived pictures a report version was read with (its source_images),
+ * to parse the page again as it was read; those no longer archived here are
+ * left out (their values then show as not found).
+ */
+export function archivedImages(dataDir: string, r: ReportRow): { url: string; bytes: Uint8Array }[] {
+  if (!r.source_images) return [];
+  const root = archiveOf(dataDir);
+  const archive = archives.get(root) ?? archives.set(root, openArchive(root)).get(root)!;
+  const out: { url: string; bytes: Uint8Array }[] = [];
+  for (const i of JSON.parse(r.source_images) as { url: string; sha256: string }[]) {
+    if (archive.hasBlob(i.sha256)) out.push({ url: i.url, bytes: new Uint8Array(archive.readBlob(i.sha256)!) });
+  }
+  return out;
+}

@@ -6,7 +6,7 @@ import { agencyMask } from '../query/filters.ts';
 import { badParam, notFound } from './errors.ts';
 import { reportValues } from '../query/query.ts';
 import type { CellLocator } from '../query/cell-positions.ts';
-import { archivedCopy, lookups, missingCells, reportView } from './lookups.ts';
+import { archivedCopy, archivedImages, lookups, missingCells, reportView } from './lookups.ts';
 import { filterParams, listParam, readParams, stringParam, yearsParam } from './params.ts';
 import { intParam, notModified, sendList } from './respond.ts';
 import type { StoreHandle } from './store-handle.ts';
@@ -62,7 +62,7 @@ export function reportRouter(store: StoreHandle, dataDir: string, cells: CellLoc
     const rep = lookups(s).reportBySha.get(req.params.sha);
     if (!rep) throw notFound(`no report with sha256 ${req.params.sha}`);
     const copy = archivedCopy(dataDir, rep);
-    const found = copy && (await cells.locate(rep, () => copy.read(), await reportValues(s, rep)));
+    const found = copy && (await cells.locate(rep, () => copy.read(), await reportValues(s, rep), () => archivedImages(dataDir, rep)));
     if (!found) throw notFound(`no archived copy of report ${rep.sha256} on this server, so where its figures were printed cannot be shown`);
     const { record, rows, matches } = found;
     sendList(req, res, {

@@ -116,6 +116,13 @@ export interface ReportRow {
    */
   ocr_values: number | null;
   ocr_min_confidence: number | null;
+  /**
+   * JSON array of the pictures (url, sha256) the page was read with, when its
+   * table images were read by OCR (source.images); null when none, and in
+   * stores written before this column. Part of the version's identity: the
+   * same page bytes with a changed picture is a new version.
+   */
+  source_images?: string | null;
 }
 
 export const REPORT_COLUMNS: ColumnSpec<ReportRow>[] = [
@@ -140,6 +147,7 @@ export const REPORT_COLUMNS: ColumnSpec<ReportRow>[] = [
   { name: 'missing', type: 'utf8', get: (r) => r.missing ?? null },
   { name: 'ocr_values', type: 'int32', get: (r) => r.ocr_values ?? null },
   { name: 'ocr_min_confidence', type: 'float64', get: (r) => r.ocr_min_confidence ?? null },
+  { name: 'source_images', type: 'utf8', get: (r) => r.source_images ?? null },
 ];
 
 /** The columns of the report index (manifest.reportIndex): what a reader needs at open. */

@@ -87,7 +87,7 @@ export class StoreWriter {
   }
 
   private indexReport(r: ReportRow): void {
-    this.byShaParser.set(`${r.sha256}|${r.parser_version}`, r.key);
+    this.byShaParser.set(versionKey(r.sha256, r.parser_version, r.source_images ?? null), r.key);
     const list = this.bySha.get(r.sha256) ?? [];
     list.push(r.key);
     this.bySha.set(r.sha256, list);
@@ -110,8 +110,9 @@ export class StoreWriter {
     }
   }
 
+  /** Is this document, parsed by this parser version without pictures, in the store? (A page read with pictures is known only once parsed: see add.) */
   has(sha256: string, parserVersion: string): boolean {
-    return this.byShaParser.has(`${sha256}|${parserVersion}`);
+    return this.byShaParser.has(versionKey(sha256, parserVersion, null));
   }
 
   private agencyFor(record: ReportRecord): { key: number | null; warning: { code: string; message: string } | null } {
@@ -146,7 +147,8 @@ export class StoreWriter {
   add(record: ReportRecord): AddOutcome {
     const sha = record.source.sha256;
     const pv = record.parser.version;
-    const existing = this.byShaParser.get(`${sha}|${pv}`);
+    const images = record.source.images?.length ? JSON.stringify(record.source.images.map((i) => ({ url: i.url, sha256: i.sha256 }))) : null;
+    const existing = this.byShaParser.get(versionKey(sha, pv, images));
     if (existing !== undefined) return { status: 'unchanged', key: existing };
     this.changed = true;
     const { key: agencyKey, warning } = this.agencyFor(record);
@@ -162,10 +164,12 @@ export class StoreWriter {
       status_reason: agencyKey === null ? 'no publisher' : year === null ? 'no reporting year' : null,
       values: cells.length, warnings: JSON.stringify(warning ? [...record.warnings, warning] : record.warnings),
       missing: record.missing?.length ? record.missing.map((m) => metricKey(m.table, m.row, m.col)).join(' ') : null,
-      ocr_values: ocr.length, ocr_min_confidence: ocr.length ? Math.min(...ocr) : null,
+      ocr_values: ocr.length, ocr_min_confidence: ocr.length ? Math.min(...ocr) : null, source_images: images,
     };
     // Older parses of the same bytes give way to this one (reparse).
-    for (const k of this.bySha.get(sha) ?? []) this.supersede(k, key, `reparsed by parser ${pv}`);
+    for (const k of this.bySha.get(sha) ?? []) {
+      this.supersede(k, key, this.reports[k].parser_version === pv ? 'the page was read again with changed pictures' : `reparsed by parser ${pv}`);
+    }
     let superseded: number | null = null;
     if (row.status === 'current') {
       const prev = this.current.get(`${agencyKey}|${year}`);
@@ -281,4 +285,15 @@ export class StoreWriter {
     this.releaseLock?.();
     this.releaseLock = null;
   }
+}
+
+/**
+ * A version's identity: the document's bytes, the parser version and, for a
+ * page read with its pictures, the pictures' bytes (a changed table picture
+ * under an unchanged page is a new version). `images` is the report row's
+ * JSON ({url, sha256}[]).
+ */
+function versionKey(sha256: string, parserVersion: string, images: string | null): string {
+  if (!images) return `${sha256}|${parserVersion}`;
+  return `${sha256}|${parserVersion}|${(JSON.parse(images) as { sha256: string }[]).map((i) => i.sha256).join(',')}`;
 }

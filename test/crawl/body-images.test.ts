@@ -17,6 +17,8 @@ import type { ParseMeta, ReportRecord } from '../../src/parse/types.ts';
 import { archiveSources, ingestSources } from '../../src/pipeline/ingest.ts';
 import { storeSinkFactory } from '../../src/pipeline/store-sink.ts';
 import { tablesAsImages } from '../parse/table-images.ts';
+import { StoreReader } from '../../src/store/reader.ts';
+import { startTestServer } from '../server/helpers.ts';
 import { CORPUS } from './test-site.ts';
 import { tempData, testContext } from './helpers.ts';
 
@@ -108,6 +110,22 @@ describe('crawling a report page whose tables are pictures', () => {
     expect(run.report!.images).toEqual({ new: 0, changed: 1, unchanged: 2, failed: 0 });
     expect(run.report!.handedOn).toBe(1);
     expect(cachedRecords()).toHaveLength(2);
+    // The same page bytes read with another picture is a new version of the report, not "unchanged".
+    expect(run.ingest).toEqual({ added: 1, unchanged: 0, failed: 0 });
+    const reports = StoreReader.open(path.join(data, 'store')).reports;
+    expect(reports.map((r) => [r.status, r.status_reason])).toEqual([['superseded', 'the page was read again with changed pictures'], ['current', null]]);
+    expect((JSON.parse(reports[1].source_images!) as { url: string }[]).map((i) => new URL(i.url).pathname)).toEqual(['/nb/202001/images/table-1.png', '/nb/202001/images/table-2.png', '/nb/202001/images/table-3.png']);
+    // The server finds where each figure was printed by parsing the archived page with the archived pictures it was read with.
+    const srv = await startTestServer(data);
+    try {
+      const res = await fetch(`${srv.url}/api/reports/${reports[1].sha256}/cells`);
+      const body = (await res.json()) as { matches_store: boolean; rows: { metric: string; ocr_confidence: number | null }[] };
+      expect(res.status).toBe(200);
+      expect(body.matches_store).toBe(true);
+      expect(body.rows.find((r) => r.metric === 't3.new_received.total')?.ocr_confidence).toBeGreaterThan(0.9);
+    } finally {
+      await srv.close();
+    }
   });
 
   it('re-parses offline from the archive with the page\'s pictures (nianbao ingest)', async () => {
