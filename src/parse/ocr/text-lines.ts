@@ -42,7 +42,10 @@ function bands(prof: Uint16Array, min: number, maxGap: number): [number, number]
  * remains of borders that are no text.
  */
 export function textLines(img: Gray, b: Box, threshold: number, minHeight: number): Box[] {
-  const rows = bands(inkProfile(img, b, threshold, 'rows'), 2, 1);
+  // One ink pixel makes a row part of a line: the stem of a thin "1" or of
+  // a light "5" scanned grey has one or two pixels above the threshold per
+  // row, and asking for two cut such a digit into specks below minHeight.
+  const rows = bands(inkProfile(img, b, threshold, 'rows'), 1, 1);
   const out: Box[] = [];
   for (const [r0, r1] of rows) {
     if (r1 - r0 < minHeight) continue;
