@@ -70,7 +70,10 @@ export async function ocrPage(input: OcrPageInput, warnings: ParseWarning[]): Pr
       return textLines(clean, { x0: c.x0 + inset, x1: c.x1 - inset, y0: c.y0 + inset, y1: c.y1 - inset }, threshold, minHeight);
     }),
   );
-  const freeLines = textLines(maskTables(clean, tables), { x0: 0, y0: 0, x1: img.width, y1: img.height }, threshold, minHeight);
+  // Outside ruled tables, a gap of 1.2 line heights cuts a line into pieces:
+  // wider than the spacing of a prose line's characters (a full-width comma leaves most of an em blank), narrower than the
+  // space between the columns of a table printed without borders.
+  const freeLines = textLines(maskTables(clean, tables), { x0: 0, y0: 0, x1: img.width, y1: img.height }, threshold, minHeight, 1.2);
   const all: Box[] = [...cellLines.flat(2), ...freeLines];
   const readings = await recognizeBoxes(clean, all);
   // Cells a seal was stamped over get a second reading (see seal-cells.ts).
@@ -108,7 +111,9 @@ export async function ocrPage(input: OcrPageInput, warnings: ParseWarning[]): Pr
   const runs: TextRun[] = freeLines.map((b) => {
     const r = readings[k++];
     const fs = ((b.y1 - b.y0) / scale) * 0.85;
-    return { text: r.text, x: b.x0 / scale, right: b.x1 / scale, base: b.y1 / scale - fs * 0.12, fs, page };
+    const ocr: OcrReading = { confidence: round3(r.confidence) };
+    if (r.full !== undefined) ocr.full = r.full;
+    return { text: r.text, x: b.x0 / scale, right: b.x1 / scale, base: b.y1 / scale - fs * 0.12, fs, page, ocr };
   }).filter((r) => r.text.trim() !== '');
   if (input.redPixels && input.redPixels > 0.0005 * img.width * img.height) {
     warnings.push({ code: 'ocr_seal_removed', message: `page ${page}: red ink (a seal) removed before reading the scan`, at: { page } });
