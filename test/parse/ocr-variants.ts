@@ -102,6 +102,22 @@ export async function makeScanPdf(source: Uint8Array, v: ScanVariant): Promise<U
   return out.save();
 }
 
+/**
+ * A scan page inside an otherwise text PDF: the source with the given pages
+ * replaced by their scan (made as makeScanPdf makes it), the others kept as
+ * the born-digital pages they are.
+ */
+export async function makeMixedPdf(source: Uint8Array, v: ScanVariant & { pages: number[] }): Promise<Uint8Array> {
+  const scans = await PDFDocument.load(await makeScanPdf(source, v));
+  const out = await PDFDocument.load(source);
+  const copied = await out.copyPages(scans, scans.getPageIndices());
+  [...v.pages].sort((a, b) => a - b).forEach((p, k) => {
+    out.removePage(p - 1);
+    out.insertPage(p - 1, copied[k]);
+  });
+  return out.save();
+}
+
 /** Cells of `got` equal (kind, value and printed text) to the golden's, over the golden's cells. */
 export function cellAccuracy(got: GoldenRecord['values'], golden: GoldenRecord['values']): { right: number; total: number; wrong: string[] } {
   const keys = Object.keys(golden);

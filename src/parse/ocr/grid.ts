@@ -33,6 +33,31 @@ function cluster(values: number[], tol: number): number[] {
   return out.map((g) => g.reduce((s, v) => s + v, 0) / g.length);
 }
 
+/**
+ * Border positions completed by where the crossing lines end, as the PDF
+ * path does with drawn lines: a table broken by a page is often printed
+ * without its bottom (or, continued, its top) border, its column lines
+ * simply stopping there; the last row is still a row. Two or more crossing
+ * lines must end together beyond the last border, so one stray line does
+ * not add a row.
+ */
+function withOpenEnds(pos: number[], spans: [number, number][], tol: number): number[] {
+  if (pos.length === 0) return pos;
+  const out = [...pos];
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  const after = spans.map(([, b]) => b).filter((b) => b > pos[pos.length - 1] + 2 * tol);
+  if (after.length >= 2) {
+    const m = median(after);
+    if (after.filter((b) => Math.abs(b - m) <= tol).length >= 2) out.push(m);
+  }
+  const before = spans.map(([a]) => a).filter((a) => a < pos[0] - 2 * tol);
+  if (before.length >= 2) {
+    const m = median(before);
+    if (before.filter((a) => Math.abs(a - m) <= tol).length >= 2) out.unshift(m);
+  }
+  return out;
+}
+
 function touches(h: HSeg, v: VSeg, tol: number): boolean {
   return v.x >= h.x0 - tol && v.x <= h.x1 + tol && h.y >= v.y0 - tol && h.y <= v.y1 + tol;
 }
@@ -56,27 +81,44 @@ function connectedTables(r: Rulings, tol: number): { h: HSeg[]; v: VSeg[] }[] {
   return [...groups.values()].filter((g) => g.h.length >= 2 && g.v.length >= 2);
 }
 
-/**
- * Fraction of [a, b] covered by the union of the given intervals, counting
- * as covered the positions where `hidden(p)` says a seal was removed: a
- * border under a seal's solid star or ring cannot be seen, and a cell is
- * not merged with its neighbour because a seal was stamped across them.
- */
-function coverage(a: number, b: number, intervals: [number, number][], hidden?: (p: number) => boolean): number {
+/** Fraction of [a, b] covered by the union of the given intervals. */
+function coverage(a: number, b: number, intervals: [number, number][]): number {
   const cut = intervals.map(([p, q]) => [Math.max(a, p), Math.min(b, q)] as [number, number]).filter(([p, q]) => q > p).sort((p, q) => p[0] - q[0]);
   let covered = 0, end = a;
-  const gap = (from: number, to: number) => {
-    if (!hidden) return;
-    for (let p = Math.ceil(from); p < to; p++) if (hidden(p)) covered++;
-  };
   for (const [p, q] of cut) {
     if (q <= end) continue;
-    gap(end, p);
     covered += q - Math.max(p, end);
     end = q;
   }
-  gap(end, b);
   return b > a ? covered / (b - a) : 0;
+}
+
+/**
+ * The drawn intervals of one grid line with the gaps a seal explains filled
+ * in. A seal stamped over a border (its star, its legend) can hide it, or
+ * leave it too disturbed to be seen as a line: a gap in a border that is
+ * mostly under seal ink is bridged, so the cells on either side are not
+ * merged. A gap that runs exactly from one crossing border to the next is
+ * left open even under a seal: that is how a merged cell looks (a title row
+ * across the table), and a seal's ring running along it must not split it.
+ */
+function bridgeSealGaps(intervals: [number, number][], crossings: readonly number[], tol: number, hidden: (p: number) => boolean): [number, number][] {
+  const sorted = [...intervals].sort((p, q) => p[0] - q[0]);
+  const merged: [number, number][] = [];
+  for (const iv of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && iv[0] <= last[1]) last[1] = Math.max(last[1], iv[1]);
+    else merged.push([iv[0], iv[1]]);
+  }
+  const atCrossing = (p: number) => crossings.some((c) => Math.abs(c - p) <= 2 * tol);
+  for (let i = 0; i + 1 < merged.length; i++) {
+    const from = merged[i][1], to = merged[i + 1][0];
+    if (atCrossing(from) && atCrossing(to)) continue;
+    let n = 0, h = 0;
+    for (let p = Math.ceil(from); p < to; p++, n++) if (hidden(p)) h++;
+    if (n > 0 && h >= 0.5 * n) merged[i][1] = to;
+  }
+  return merged;
 }
 
 /**
@@ -95,8 +137,8 @@ export function buildTables(r: Rulings, tol: number, seal?: Gray): PixelTable[] 
   };
   const tables: PixelTable[] = [];
   for (const g of connectedTables(r, tol)) {
-    const ys = cluster(g.h.map((h) => h.y), tol);
-    const xs = cluster(g.v.map((v) => v.x), tol);
+    const ys = withOpenEnds(cluster(g.h.map((h) => h.y), tol), g.v.map((v) => [v.y0, v.y1]), tol);
+    const xs = withOpenEnds(cluster(g.v.map((v) => v.x), tol), g.h.map((h) => [h.x0, h.x1]), tol);
     if (ys.length < 2 || xs.length < 2) continue;
     const nr = ys.length - 1, nc = xs.length - 1;
     const near = (pos: number[], v: number) => pos.reduce((best, p, i) => (Math.abs(p - v) < Math.abs(pos[best] - v) ? i : best), 0);
@@ -105,6 +147,10 @@ export function buildTables(r: Rulings, tol: number, seal?: Gray): PixelTable[] 
     const vAt: [number, number][][] = xs.map(() => []);
     for (const h of g.h) hAt[near(ys, h.y)].push([h.x0 - tol, h.x1 + tol]);
     for (const v of g.v) vAt[near(xs, v.x)].push([v.y0 - tol, v.y1 + tol]);
+    if (seal) {
+      ys.forEach((y, k) => { hAt[k] = bridgeSealGaps(hAt[k], xs, tol, (x) => sealNear(x, y, true)); });
+      xs.forEach((x, k) => { vAt[k] = bridgeSealGaps(vAt[k], ys, tol, (y) => sealNear(x, y, false)); });
+    }
     const id = (row: number, col: number) => row * nc + col;
     const parent = Array.from({ length: nr * nc }, (_, i) => i);
     const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
@@ -112,9 +158,8 @@ export function buildTables(r: Rulings, tol: number, seal?: Gray): PixelTable[] 
     for (let row = 0; row < nr; row++) {
       for (let col = 0; col < nc; col++) {
         // No border between two neighbours: they are parts of one merged cell.
-        const vx = xs[col + 1], hy = ys[row + 1];
-        if (col + 1 < nc && coverage(ys[row], ys[row + 1], vAt[col + 1], seal && ((y) => sealNear(vx, y, false))) < 0.5) join(id(row, col), id(row, col + 1));
-        if (row + 1 < nr && coverage(xs[col], xs[col + 1], hAt[row + 1], seal && ((x) => sealNear(x, hy, true))) < 0.5) join(id(row, col), id(row + 1, col));
+        if (col + 1 < nc && coverage(ys[row], ys[row + 1], vAt[col + 1]) < 0.5) join(id(row, col), id(row, col + 1));
+        if (row + 1 < nr && coverage(xs[col], xs[col + 1], hAt[row + 1]) < 0.5) join(id(row, col), id(row + 1, col));
       }
     }
     const spans = new Map<number, GridCellBox>();

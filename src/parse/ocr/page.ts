@@ -15,6 +15,7 @@ import { recognizeBoxes, type Reading } from './recognize.js';
 import { buildTables, type PixelTable } from './grid.js';
 import { eraseRulings, findRulings } from './rulings.js';
 import { textLines } from './text-lines.js';
+import { betterReading, sealShare, keepDarkInk } from './seal-cells.js';
 
 export type OcrCellRect = CellRect & { ocr: OcrReading };
 
@@ -56,7 +57,7 @@ export async function ocrPage(input: OcrPageInput, warnings: ParseWarning[]): Pr
   // character stroke is shorter) and thinner than 1/20 inch (a filled bar or
   // a photo is thicker; the summing widens a line by two pixels).
   const paper = paperLevel(img, threshold);
-  const rulings = findRulings(img, Math.max(30, Math.round(0.6 * (paper - threshold))), Math.round(0.3 * dpi), Math.max(5, Math.round(dpi / 20)), Math.max(3, Math.round(dpi / 50)));
+  const rulings = findRulings(img, Math.max(30, Math.round(0.6 * (paper - threshold))), Math.round(0.3 * dpi), Math.max(5, Math.round(dpi / 20)), Math.max(3, Math.round(dpi / 50)), Math.max(2, Math.round(dpi / 100)));
   const tables = buildTables(rulings, Math.max(4, Math.round(dpi / 25)), seal);
   const clean: Gray = { width: img.width, height: img.height, data: img.data.slice() };
   eraseRulings(clean.data, clean.width, clean.height, rulings);
@@ -69,14 +70,25 @@ export async function ocrPage(input: OcrPageInput, warnings: ParseWarning[]): Pr
       return textLines(clean, { x0: c.x0 + inset, x1: c.x1 - inset, y0: c.y0 + inset, y1: c.y1 - inset }, threshold, minHeight);
     }),
   );
-  const freeLines = textLines(maskTables(clean, tables), { x0: 0, y0: 0, x1: img.width, y1: img.height }, threshold, minHeight);
+  // Outside ruled tables, a gap of 1.2 line heights cuts a line into pieces:
+  // wider than the spacing of a prose line's characters (a full-width comma leaves most of an em blank), narrower than the
+  // space between the columns of a table printed without borders.
+  const freeLines = textLines(maskTables(clean, tables), { x0: 0, y0: 0, x1: img.width, y1: img.height }, threshold, minHeight, 1.2);
   const all: Box[] = [...cellLines.flat(2), ...freeLines];
   const readings = await recognizeBoxes(clean, all);
+  // Cells a seal was stamped over get a second reading (see seal-cells.ts).
+  const second = seal ? await rereadSealedCells(clean, seal, tables, dpi, minHeight) : new Map<string, Reading[]>();
+  let reread = 0;
 
   let k = 0;
   const frags: TableFragment[] = tables.map((t, ti) => {
     const cells: OcrCellRect[] = t.cells.map((c, ci) => {
-      const parts: Reading[] = cellLines[ti][ci].map(() => readings[k++]);
+      let parts: Reading[] = cellLines[ti][ci].map(() => readings[k++]);
+      const alt = second.get(`${ti}:${ci}`);
+      if (alt && betterReading(summary(parts), summary(alt)) === 'second') {
+        parts = alt;
+        reread++;
+      }
       const text = joinLines(parts.map((p) => p.text).filter(Boolean));
       const ocr: OcrReading = { confidence: round3(Math.min(1, ...parts.map((p) => p.confidence))) };
       const full = parts.some((p) => p.full !== undefined) ? joinLines(parts.map((p) => p.full ?? p.text)) : undefined;
@@ -89,10 +101,19 @@ export async function ocrPage(input: OcrPageInput, warnings: ParseWarning[]): Pr
       xs: t.xs.map((x) => x / scale),
     };
   });
+  if (reread > 0) {
+    warnings.push({
+      code: 'ocr_seal_cells_reread',
+      message: `page ${page}: ${reread} of ${second.size} cells under the seal read again from their dark print only (the seal's grey remains left out), which the recogniser read with more confidence`,
+      at: { page },
+    });
+  }
   const runs: TextRun[] = freeLines.map((b) => {
     const r = readings[k++];
     const fs = ((b.y1 - b.y0) / scale) * 0.85;
-    return { text: r.text, x: b.x0 / scale, right: b.x1 / scale, base: b.y1 / scale - fs * 0.12, fs, page };
+    const ocr: OcrReading = { confidence: round3(r.confidence) };
+    if (r.full !== undefined) ocr.full = r.full;
+    return { text: r.text, x: b.x0 / scale, right: b.x1 / scale, base: b.y1 / scale - fs * 0.12, fs, page, ocr };
   }).filter((r) => r.text.trim() !== '');
   if (input.redPixels && input.redPixels > 0.0005 * img.width * img.height) {
     warnings.push({ code: 'ocr_seal_removed', message: `page ${page}: red ink (a seal) removed before reading the scan`, at: { page } });
@@ -114,6 +135,33 @@ function maskTables(img: Gray, tables: readonly PixelTable[]): Gray {
     for (let y = Math.max(0, Math.floor(t.box.y0) - 3); y < Math.min(img.height, Math.ceil(t.box.y1) + 3); y++) data.fill(255, y * img.width + x0, y * img.width + x1);
   }
   return { width: img.width, height: img.height, data };
+}
+
+/** One reading of a cell made of its lines' readings. */
+function summary(parts: readonly Reading[]): Reading {
+  return { text: parts.map((p) => p.text).join(''), confidence: Math.min(1, ...parts.map((p) => p.confidence)) };
+}
+
+/** Second readings of the table cells with seal ink in them, by `${table}:${cell}`. */
+async function rereadSealedCells(clean: Gray, seal: Gray, tables: readonly PixelTable[], dpi: number, minHeight: number): Promise<Map<string, Reading[]>> {
+  const inset = Math.max(2, Math.round(dpi / 70));
+  let stretched: Gray | null = null;
+  const lines = new Map<string, Box[]>();
+  tables.forEach((t, ti) => t.cells.forEach((c, ci) => {
+    const box = { x0: c.x0 + inset, x1: c.x1 - inset, y0: c.y0 + inset, y1: c.y1 - inset };
+    if (sealShare(seal, box) < 0.005) return;
+    stretched ??= { width: clean.width, height: clean.height, data: clean.data.slice() };
+    // A speck: smaller than a dot of 1/50 inch across.
+    const t2 = keepDarkInk(clean, stretched, box, Math.max(6, Math.round((dpi / 50) ** 2)));
+    // No dark print at all: whatever was read there was the seal's remains.
+    lines.set(`${ti}:${ci}`, t2 === null ? [] : textLines(stretched, box, t2, minHeight));
+  }));
+  const out = new Map<string, Reading[]>();
+  if (!stretched || lines.size === 0) return out;
+  const readings = await recognizeBoxes(stretched, [...lines.values()].flat());
+  let k = 0;
+  for (const [key, boxes] of lines) out.set(key, boxes.map(() => readings[k++]));
+  return out;
 }
 
 function round3(x: number): number {

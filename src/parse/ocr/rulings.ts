@@ -11,18 +11,37 @@ export interface VSeg { x: number; y0: number; y1: number; t0: number; t1: numbe
 
 interface Run { pos: number; a: number; b: number }
 
-/** Runs of ink ≥ minLen along one axis; `at(i, j)` is ink at position j of line i. */
-function runs(lines: number, length: number, at: (i: number, j: number) => boolean, minLen: number, maxGap: number): Run[] {
+/**
+ * Runs of line evidence ≥ minLen along one axis (`ev(i, j)` is the evidence
+ * at position j of line i), with hysteresis. A seed is a stretch of `strong`
+ * evidence with gaps ≤ 2, at least minLen long: a border, never a word (the
+ * strokes of neighbouring characters do not line up that far). A run
+ * follows every position whose evidence reaches `weak`, across gaps ≤
+ * maxGap, and is kept when it holds a seed and at least half of it is
+ * strong. So a faint border (a thin line scanned grey, or a high-resolution
+ * scan scaled down) that dips below the strong level here and there is
+ * followed to its end from where it is clear, instead of being cut into
+ * pieces too short to be lines.
+ */
+function runs(lines: number, length: number, ev: (i: number, j: number) => number, strong: number, weak: number, minLen: number, maxGap: number): Run[] {
   const out: Run[] = [];
   for (let i = 0; i < lines; i++) {
-    let start = -1, lastInk = -1;
+    let start = -1, lastInk = -1, nStrong = 0;
+    let seedStart = -1, lastStrong = -1, seeded = false;
     for (let j = 0; j <= length; j++) {
-      const ink = j < length && at(i, j);
-      if (ink) {
-        if (start < 0) start = j;
+      const e = j < length ? ev(i, j) : 0;
+      if (e >= weak) {
+        if (start < 0) { start = j; nStrong = 0; seeded = false; seedStart = -1; }
         lastInk = j;
+        if (e >= strong) {
+          nStrong++;
+          if (seedStart < 0 || j - lastStrong > 2) seedStart = j;
+          lastStrong = j;
+          if (j - seedStart + 1 >= minLen) seeded = true;
+        }
       } else if (start >= 0 && (j - lastInk > maxGap || j === length)) {
-        if (lastInk - start + 1 >= minLen) out.push({ pos: i, a: start, b: lastInk + 1 });
+        const len = lastInk - start + 1;
+        if (seeded && len >= minLen && nStrong >= 0.5 * len) out.push({ pos: i, a: start, b: lastInk + 1 });
         start = -1;
       }
     }
@@ -104,16 +123,18 @@ function lineEvidence(c: Uint8Array, width: number, height: number, across: numb
  * angle, or turned back by deskewing, is smeared over two or three pixel
  * rows, none of them dark: a pixel is on a horizontal line when its
  * contrast (see above) and that of its neighbours above and below add up
- * to `minDark` (likewise left and right for vertical lines). `minLen` is the
+ * to `minDark` (likewise left and right for vertical lines; see runs for the
+ * weaker level a line may dip to). `minLen` is the
  * shortest border (pixels): longer than a character's stroke, shorter than
  * the narrowest cell; `reach` a little more than the thickest border.
  */
-export function findRulings(img: Gray, minDark: number, minLen: number, maxThickness: number, reach = 4): Rulings {
+export function findRulings(img: Gray, minDark: number, minLen: number, maxThickness: number, reach = 4, maxGap = 2): Rulings {
   const { width, height } = img;
+  const weak = Math.round(minDark / 2);
   const eh = lineEvidence(contrast(img, width, reach), width, height, width, 1);
-  const hr = runs(height, width, (y, x) => eh[y * width + x] >= minDark, minLen, 2);
+  const hr = runs(height, width, (y, x) => eh[y * width + x], minDark, weak, minLen, maxGap);
   const ev = lineEvidence(contrast(img, 1, reach), width, height, 1, width);
-  const vr = runs(width, height, (x, y) => ev[y * width + x] >= minDark, minLen, 2);
+  const vr = runs(width, height, (x, y) => ev[y * width + x], minDark, weak, minLen, maxGap);
   const h = mergeRuns(hr, maxThickness).map((g) => ({ y: g.pos, x0: g.a, x1: g.b, t0: g.t0, t1: g.t1 }));
   const v = mergeRuns(vr, maxThickness).map((g) => ({ x: g.pos, y0: g.a, y1: g.b, t0: g.t0, t1: g.t1 }));
   return { h, v };

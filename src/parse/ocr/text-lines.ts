@@ -40,18 +40,47 @@ function bands(prof: Uint16Array, min: number, maxGap: number): [number, number]
  * Text line boxes (ink boxes, padded for the recogniser) in `b`, top to
  * bottom and left to right. `minHeight` (pixels) drops specks and stray
  * remains of borders that are no text.
+ *
+ * With `columnGap` (a multiple of the page's usual line height), a line is
+ * also cut wherever its ink leaves a gap that wide: on a page whose table
+ * has no ruling lines, a "line" across the page is a table row, and its
+ * label and numbers must come out as separate pieces at their own
+ * positions (read whole, the numbers of a row run together). Each piece
+ * then gets its own lines: a label wrapped over two lines beside a number
+ * centred between them is two lines and a number, not one tall band.
  */
-export function textLines(img: Gray, b: Box, threshold: number, minHeight: number): Box[] {
-  const rows = bands(inkProfile(img, b, threshold, 'rows'), 2, 1);
+export function textLines(img: Gray, b: Box, threshold: number, minHeight: number, columnGap?: number): Box[] {
+  // One ink pixel makes a row part of a line: the stem of a thin "1" or of
+  // a light "5" scanned grey has one or two pixels above the threshold per
+  // row, and asking for two cut such a digit into specks below minHeight.
+  const rows = bands(inkProfile(img, b, threshold, 'rows'), 1, 1).filter(([r0, r1]) => r1 - r0 >= minHeight);
+  const heights = rows.map(([r0, r1]) => r1 - r0).sort((p, q) => p - q);
+  const usual = heights.length ? heights[Math.floor(heights.length / 2)] : 0;
   const out: Box[] = [];
   for (const [r0, r1] of rows) {
-    if (r1 - r0 < minHeight) continue;
     const band: Box = { x0: b.x0, x1: b.x1, y0: b.y0 + r0, y1: b.y0 + r1 };
     const h = r1 - r0;
-    for (const [c0, c1] of bands(inkProfile(img, band, threshold, 'cols'), 1, Math.round(2.5 * h))) {
-      const piece = inkBox(img, { x0: band.x0 + c0, x1: band.x0 + c1, y0: Math.max(b.y0, band.y0 - 3), y1: Math.min(b.y1, band.y1 + 3) }, threshold);
-      if (piece && piece.x1 - piece.x0 >= minHeight * 0.5) out.push(piece);
+    const gap = columnGap !== undefined ? Math.max(2, Math.round(columnGap * Math.min(h, usual))) : Math.round(2.5 * h);
+    for (const [c0, c1] of bands(inkProfile(img, band, threshold, 'cols'), 1, gap)) {
+      // A little paper either side of a narrow piece (the column gap is
+      // wider): inkBox pads the ink for the recogniser only within the box
+      // it is given, and a lone "1" cropped to its stroke reads as nothing.
+      // Longer pieces read as well or better cropped tight.
+      const margin = columnGap !== undefined && c1 - c0 < h ? Math.min(Math.floor(gap / 3), Math.round(0.3 * h)) : 0;
+      const piece: Box = { x0: Math.max(b.x0, band.x0 + c0 - margin), x1: Math.min(b.x1, band.x0 + c1 + margin), y0: Math.max(b.y0, band.y0 - 3), y1: Math.min(b.y1, band.y1 + 3) };
+      const parts = columnGap !== undefined ? subLines(img, piece, threshold, minHeight) : [piece];
+      for (const part of parts) {
+        const ink = inkBox(img, part, threshold);
+        if (ink && ink.x1 - ink.x0 >= minHeight * 0.5) out.push(ink);
+      }
     }
   }
   return out;
+}
+
+/** The lines of one piece of a band, by its own horizontal projection (the piece itself when it is one line). */
+function subLines(img: Gray, piece: Box, threshold: number, minHeight: number): Box[] {
+  const rows = bands(inkProfile(img, piece, threshold, 'rows'), 1, 1).filter(([r0, r1]) => r1 - r0 >= minHeight);
+  if (rows.length <= 1) return [piece];
+  return rows.map(([r0, r1]) => ({ x0: piece.x0, x1: piece.x1, y0: Math.max(piece.y0, piece.y0 + r0 - 2), y1: Math.min(piece.y1, piece.y0 + r1 + 2) }));
 }

@@ -143,40 +143,48 @@ export function buildBlock(lines: StreamLine[], valueLeft: number, page: number,
   const top = Math.min(...lines.map((l) => l.line.base - l.line.fs));
   const bottom = Math.max(...lines.map((l) => l.line.base + 0.3 * l.line.fs));
   const nLabel = L.labelStarts.length, xs = L.xs;
-  const grid: { text: string; c0: number; c1: number }[][] = [];
-  for (const t of titles) grid.push([{ text: hdr.get(t)![0].text, c0: 0, c1: xs.length - 1 }]);
+  // On a scanned page the runs carry the recogniser's confidence; a cell
+  // takes the lowest of its runs' (1 for a blank cell, as in ruled tables).
+  const scanned = lines.some((l) => l.line.runs.some((r) => r.ocr));
+  const conf = (chunks: readonly Chunk[]) => Math.min(1, ...chunks.flatMap((c) => c.runs.map((r) => r.ocr?.confidence ?? 1)));
+  const grid: { text: string; c0: number; c1: number; conf?: number }[][] = [];
+  for (const t of titles) grid.push([{ text: hdr.get(t)![0].text, c0: 0, c1: xs.length - 1, conf: conf([hdr.get(t)![0]]) }]);
   if (header.length > titles.length) {
-    const leaf: string[][] = L.bands.map(() => []);
-    const labelText: string[] = [];
+    const leaf: Chunk[][] = L.bands.map(() => []);
+    const labelChunks: Chunk[] = [];
     for (const l of header) {
       if (titles.includes(l)) continue;
-      const spanning: { text: string; c0: number; c1: number }[] = [];
+      const spanning: { text: string; c0: number; c1: number; conf?: number }[] = [];
       for (const c of hdr.get(l)!) {
-        if (!inHeaderValues(c)) { labelText.push(c.text); continue; }
+        if (!inHeaderValues(c)) { labelChunks.push(c); continue; }
         const hit = L.bands.map((b, i) => (overlaps(b, c) ? i : -1)).filter((i) => i >= 0);
-        if (hit.length > 1) spanning.push({ text: c.text, c0: nLabel + hit[0], c1: nLabel + hit[hit.length - 1] + 1 });
-        else leaf[hit.length ? hit[0] : bandIndex(L.bands, c)].push(c.text);
+        if (hit.length > 1) spanning.push({ text: c.text, c0: nLabel + hit[0], c1: nLabel + hit[hit.length - 1] + 1, conf: conf([c]) });
+        else leaf[hit.length ? hit[0] : bandIndex(L.bands, c)].push(c);
       }
       if (spanning.length) grid.push(spanning);
     }
-    const row = nLabel ? [{ text: joinLines(labelText), c0: 0, c1: nLabel }] : [];
-    leaf.forEach((texts, i) => row.push({ text: joinLines(texts), c0: nLabel + i, c1: nLabel + i + 1 }));
+    const row = nLabel ? [{ text: joinLines(labelChunks.map((c) => c.text)), c0: 0, c1: nLabel, conf: conf(labelChunks) }] : [];
+    leaf.forEach((cs, i) => row.push({ text: joinLines(cs.map((c) => c.text)), c0: nLabel + i, c1: nLabel + i + 1, conf: conf(cs) }));
     grid.push(row);
   }
   for (const r of rows) {
-    const cells: { text: string; c0: number; c1: number }[] = [];
+    const cells: { text: string; c0: number; c1: number; conf?: number }[] = [];
     const byCol = new Map<number, string[]>();
-    for (const it of r.items.sort((a, b) => a.col - b.col)) byCol.set(it.col, [...(byCol.get(it.col) ?? []), itemText(it)]);
+    const chunksAt = new Map<number, Chunk[]>();
+    for (const it of r.items.sort((a, b) => a.col - b.col)) {
+      byCol.set(it.col, [...(byCol.get(it.col) ?? []), itemText(it)]);
+      chunksAt.set(it.col, [...(chunksAt.get(it.col) ?? []), ...it.chunks]);
+    }
     // The row's own label reaches to the value columns, as a merged cell does in a ruled table.
     const leafCol = r.items.length ? Math.max(...r.items.filter((it) => !it.group).map((it) => it.col), -1) : -1;
     for (let c = 0; c < nLabel; c++) {
       const c1 = c === leafCol ? nLabel : c + 1;
-      cells.push({ text: joinLines(byCol.get(c) ?? []), c0: c, c1 });
+      cells.push({ text: joinLines(byCol.get(c) ?? []), c0: c, c1, conf: conf(chunksAt.get(c) ?? []) });
       c = c1 - 1;
     }
-    const vals: string[][] = L.bands.map(() => []);
-    for (const v of r.values.sort((a, b) => a.x - b.x)) vals[bandIndex(L.bands, v)].push(v.text);
-    vals.forEach((t, i) => cells.push({ text: t.join(' '), c0: nLabel + i, c1: nLabel + i + 1 }));
+    const vals: Chunk[][] = L.bands.map(() => []);
+    for (const v of r.values.sort((a, b) => a.x - b.x)) vals[bandIndex(L.bands, v)].push(v);
+    vals.forEach((vs, i) => cells.push({ text: vs.map((v) => v.text).join(' '), c0: nLabel + i, c1: nLabel + i + 1, conf: conf(vs) }));
     grid.push(cells);
   }
   const step = (bottom - top) / Math.max(1, grid.length);
@@ -185,10 +193,10 @@ export function buildBlock(lines: StreamLine[], valueLeft: number, page: number,
     const y0 = top + r * step, y1 = top + (r + 1) * step;
     const filled = new Set<number>();
     for (const c of row) {
-      cells.push({ x0: xs[c.c0], x1: xs[c.c1], y0, y1, text: c.text, page });
+      cells.push({ x0: xs[c.c0], x1: xs[c.c1], y0, y1, text: c.text, page, ...(scanned ? { ocr: { confidence: Math.round((c.conf ?? 1) * 1000) / 1000 } } : {}) });
       for (let k = c.c0; k < c.c1; k++) filled.add(k);
     }
-    for (let k = 0; k < xs.length - 1; k++) if (!filled.has(k)) cells.push({ x0: xs[k], x1: xs[k + 1], y0, y1, text: '', page });
+    for (let k = 0; k < xs.length - 1; k++) if (!filled.has(k)) cells.push({ x0: xs[k], x1: xs[k + 1], y0, y1, text: '', page, ...(scanned ? { ocr: { confidence: 1 } } : {}) });
   });
   const fragment: TableFragment = { page, left: xs[0], right: xs[xs.length - 1], top, bottom, cells, xs, irregularCells: 0 };
   return { fragment, layout: L };

@@ -10,6 +10,7 @@
 //  - Kangxi radicals / radical-supplement code points are mapped back to the
 //    unified ideographs (normalize-radicals.ts).
 
+import type { OcrReading } from '../types.js';
 import { normalizeRadicals } from '../normalize-radicals.js';
 import type { Matrix } from './matrix.ts';
 
@@ -24,6 +25,8 @@ export interface TextRun {
   /** Font size in points (height of the em square on the page). */
   fs: number;
   page: number;
+  /** Set by OCR (src/parse/ocr) on runs read from a scanned page. */
+  ocr?: OcrReading;
 }
 
 /** The subset of pdfjs' TextItem we read (TextMarkedContent items have no `str`). */
