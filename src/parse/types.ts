@@ -49,6 +49,8 @@ export interface TextBlock {
   text: string;
   page?: number;
   line?: number;
+  /** Read by OCR from a scanned page or picture: the lowest confidence of its lines. */
+  ocr?: OcrReading;
 }
 
 export type Block = TableBlock | TextBlock;
@@ -146,6 +148,8 @@ export interface NarrativeEvidence {
   /** The clause inside the sentence that holds the number. */
   clause: string;
   value: number;
+  /** The sentence was read by OCR (a scanned page or picture): the lowest confidence of its text. */
+  ocr?: OcrReading;
 }
 
 export interface NarrativeFigure {
@@ -153,6 +157,8 @@ export interface NarrativeFigure {
   value: number;
   unit: string;
   evidence: NarrativeEvidence[];
+  /** Read by OCR: the lowest confidence among its evidence (absent for printed text). */
+  ocr?: OcrReading;
 }
 
 export type CheckStatus = 'pass' | 'fail' | 'not_assessable';

@@ -146,7 +146,6 @@ export async function runQuery(store: StoreReader, opts: QueryOptions): Promise<
   const parts = def.type === 'narrative' ? [def.id] : cellsOf(def);
   const read = opts.read ?? 'any';
   const filtered = read !== 'any' || opts.minConfidence !== undefined;
-  if (filtered && def.type === 'narrative') throw new Error(`${def.id}: narrative figures carry no OCR flag; the read / min_confidence filters apply to table values only`);
   // A series keeps its regimes apart: each part's rows go to its regime's group, never summed across.
   const regimeOf = (part: string): Regime | undefined => (def.type === 'series' ? regimeOfCell(part) : undefined);
   const accFor = (agency: number, year: number | null, regime?: Regime): Acc => {
@@ -165,10 +164,20 @@ export async function runQuery(store: StoreReader, opts: QueryOptions): Promise<
     for (const n of store.narrative()) {
       if (n.metric !== def.narrative || !store.active[n.report] || n.agency === null || !mask[n.agency]) continue;
       if (years && (n.year === null || !years.has(n.year))) continue;
+      const conf = n.ocr_confidence ?? null;
       const acc = accFor(n.agency, n.year);
+      // A figure whose sentence OCR read (or read too unsurely) is left out by the filter, and counted.
+      if (filtered && !passesRead(conf, read, opts.minConfidence)) {
+        acc.row.excluded = (acc.row.excluded ?? 0) + 1;
+        continue;
+      }
       acc.sums[0] += n.value;
       acc.numbers[0]++;
       acc.row.cells++;
+      if (conf !== null) {
+        acc.row.ocr = (acc.row.ocr ?? 0) + 1;
+        acc.row.ocr_min_confidence = Math.min(acc.row.ocr_min_confidence ?? 1, conf);
+      }
     }
   } else if (count > 0) {
     const active = store.active;
@@ -224,7 +233,7 @@ export async function runQuery(store: StoreReader, opts: QueryOptions): Promise<
       if (hit) accFor(g.agency, g.year, regimeOf(hit)).row.missing++;
     }
   }
-  if (filtered && def.type !== 'narrative') for (const acc of groups.values()) acc.row.excluded ??= 0;
+  if (filtered) for (const acc of groups.values()) acc.row.excluded ??= 0;
   let rows = [...groups.values()].map((acc) => ({ ...acc.row, value: finish(def, acc, parts) }));
   // The OCR columns are all or nothing, so a table has them on every row or none.
   if (rows.some((r) => r.ocr)) for (const r of rows) Object.assign(r, { ocr: r.ocr ?? 0, ocr_min_confidence: r.ocr_min_confidence ?? null });

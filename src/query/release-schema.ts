@@ -144,6 +144,8 @@ export const RELEASE_TABLES: ReleaseTable[] = [
       f('unit', 'string', '单位', 'unit'),
       f('sentence', 'string', '证据：数字所在的原句', 'evidence: the sentence the figure was read from', { required: true }),
       f('evidence', 'string', '全部证据（JSON：句子、分句、数值）', 'all evidence (JSON: sentence, clause, value)', { required: true }),
+      f('ocr_confidence', 'number', '空 = 原句在文件中以文字印出；有值 = 原句由 OCR 从扫描图像识别，值为最低识别置信度（0–1）',
+        'empty: the sentence is printed text in the file; a number: the sentence was read by OCR from a scanned image, with its lowest recognition confidence (0–1)'),
     ],
     foreignKeys: [REPORT_FK, AGENCY_FK(), { fields: ['metric'], reference: { resource: 'metrics', fields: ['id'] } }],
   },

@@ -105,8 +105,5 @@ export function readParams(req: Request, metric?: string): ReadOptions {
     const err = e as Error & { param: string };
     throw badParam(err.param, err.message.replace(/^[a-z_]+: /, ''));
   }
-  if (metric?.startsWith('narrative.') && ((out.read ?? 'any') !== 'any' || out.minConfidence !== undefined)) {
-    throw badParam(out.minConfidence !== undefined ? 'min_confidence' : 'read', 'applies to table values only: narrative figures carry no OCR flag');
-  }
   return out;
 }

@@ -223,8 +223,10 @@ export interface NarrativeRow {
   metric: string;
   value: number;
   unit: string;
-  /** JSON array of { sentence, clause, value }: the evidence, as printed. */
+  /** JSON array of { sentence, clause, value, ocr? }: the evidence, as printed. */
   evidence: string;
+  /** Read by OCR from a scanned page or picture: the lowest confidence of its sentences; null for printed text and in stores written before the column. */
+  ocr_confidence?: number | null;
 }
 
 export const NARRATIVE_COLUMNS: ColumnSpec<NarrativeRow>[] = [
@@ -235,6 +237,7 @@ export const NARRATIVE_COLUMNS: ColumnSpec<NarrativeRow>[] = [
   { name: 'value', type: 'float64', nullable: false, get: (r) => r.value },
   { name: 'unit', type: 'utf8', nullable: false, get: (r) => r.unit },
   { name: 'evidence', type: 'utf8', nullable: false, get: (r) => r.evidence },
+  { name: 'ocr_confidence', type: 'float64', get: (r) => r.ocr_confidence ?? null },
 ];
 
 /**

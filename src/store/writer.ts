@@ -195,7 +195,7 @@ export class StoreWriter {
     const narr = this.narrative.get(year) ?? [];
     for (const f of record.narrative) {
       this.narrativeDict.code(f.metric);
-      narr.push({ report: key, agency: agencyKey, year, metric: f.metric, value: f.value, unit: f.unit, evidence: JSON.stringify(f.evidence) });
+      narr.push({ report: key, agency: agencyKey, year, metric: f.metric, value: f.value, unit: f.unit, evidence: JSON.stringify(f.evidence), ocr_confidence: f.ocr?.confidence ?? null });
     }
     this.narrative.set(year, narr);
     return { status: 'added', key, superseded };

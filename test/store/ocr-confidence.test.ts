@@ -113,9 +113,9 @@ describe('OCR confidence in the store', () => {
   it('filters a query by how values were read: a report is left out whole, never in part', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'nianbao-ocr-filter-')), 'store');
     await ingestSources([
-      rec(syntheticRecord({ agency: '合成测试机关001', year: 2021, seed: 1 })),
+      rec(syntheticRecord({ agency: '合成测试机关001', year: 2021, seed: 1, narrative: [{ metric: 'audit_results_published', value: 4 }] })),
       rec(syntheticRecord({ agency: '合成测试机关002', year: 2021, seed: 2, ocr: 0.99 })),
-      rec(syntheticRecord({ agency: '合成测试机关003', year: 2021, seed: 3, ocr: 0.6 })),
+      rec(syntheticRecord({ agency: '合成测试机关003', year: 2021, seed: 3, ocr: 0.6, narrative: [{ metric: 'audit_results_published', value: 7, ocr: 0.6 }] })),
     ], { storeDir: dir, parser: null });
     const store = StoreReader.open(dir);
     const q = (o: object) => runQuery(store, { metric: METRIC, by: ['year'], ...o });
@@ -134,7 +134,11 @@ describe('OCR confidence in the store', () => {
     const denied = await runQuery(store, { metric: 't3.denied.total', by: ['agency'], minConfidence: 0.9 });
     const full = await runQuery(store, { metric: 't3.denied.total', by: ['agency'] });
     expect(denied.rows.map((r) => r.value)).toEqual([full.rows[0].value, full.rows[1].value, null]);
-    await expect(runQuery(store, { metric: 'narrative.requests', by: ['agency'], read: 'printed' })).rejects.toThrow(/narrative figures carry no OCR flag/);
+    // A figure stated in prose that OCR read is filtered the same way.
+    const narrative = (o: object) => runQuery(store, { metric: 'narrative.audit_results_published', by: ['agency'], ...o }).then((r) => r.rows.map((x) => [x.agency, x.value, x.ocr ?? 0, x.excluded ?? null]));
+    expect(await narrative({})).toEqual([['合成测试机关001', 4, 0, null], ['合成测试机关003', 7, 1, null]]);
+    expect(await narrative({ read: 'printed' })).toEqual([['合成测试机关001', 4, 0, 0], ['合成测试机关003', null, 0, 1]]);
+    expect(await narrative({ minConfidence: 0.5 })).toEqual([['合成测试机关001', 4, 0, 0], ['合成测试机关003', 7, 1, 0]]);
     expect(() => parseReadOptions('scanned', undefined)).toThrow(/read: "scanned" is not one of any, printed, ocr/);
     expect(() => parseReadOptions(undefined, '1.5')).toThrow(/min_confidence/);
 

@@ -6,7 +6,7 @@ import type { CellValue, ReportRecord } from '../../src/parse/types.ts';
 export const T3_COLS = ['natural_person', 'commercial', 'research', 'social_org', 'legal_service', 'other_org', 'total'];
 
 export function syntheticRecord(opts: {
-  agency: string; year: number; seed: number; url?: string; blankCols?: string[]; narrative?: { metric: string; value: number }[];
+  agency: string; year: number; seed: number; url?: string; blankCols?: string[]; narrative?: { metric: string; value: number; ocr?: number }[];
   /** Mark the table-3 values as read by OCR, with confidences from this down to 0.04 below it (as a scan would give). */
   ocr?: number;
 }): ReportRecord {
@@ -35,7 +35,7 @@ export function syntheticRecord(opts: {
     title: `SYNTHETIC ${opts.agency}${opts.year}年政府信息公开工作年度报告`,
     values,
     missing: [],
-    narrative: (opts.narrative ?? []).map((n) => ({ ...n, unit: '项', evidence: [{ sentence: `合成句子${n.value}项。`, clause: `${n.value}项`, value: n.value }] })),
+    narrative: (opts.narrative ?? []).map(({ ocr, ...n }) => ({ ...n, unit: '项', evidence: [{ sentence: `合成句子${n.value}项。`, clause: `${n.value}项`, value: n.value }], ...(ocr !== undefined ? { ocr: { confidence: ocr } } : {}) })),
     checks: [{ id: 'r1:t3.*.total', relation: 1, status: 'pass', left: 1, right: 1, cells: ['t3.new_received.total'] }],
     warnings: [],
     parser: { version: 'synthetic-1' },

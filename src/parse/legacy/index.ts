@@ -33,7 +33,7 @@ export function readLegacy(doc: DocModel): { values: CellValue[]; checks: CheckR
       continue;
     }
     const s = statements[0];
-    values.push({ table: 'l', row, col: 'year', value: s.value, cell: 'number', raw: s.clause, unit: s.unit, at: {}, evidence: { sentence: s.sentence, clause: s.clause } });
+    values.push({ table: 'l', row, col: 'year', value: s.value, cell: 'number', raw: s.clause, unit: s.unit, at: {}, evidence: { sentence: s.sentence, clause: s.clause }, ...(s.ocr !== undefined ? { ocr: { confidence: s.ocr } } : {}) });
   }
   return { values, checks: legacyChecks(values.filter((v) => v.evidence === undefined), resolved, cols), warnings };
 }

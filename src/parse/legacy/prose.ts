@@ -3,7 +3,7 @@
 // sentence and clause; a statement that there were none gives 0, silence
 // gives nothing.
 import type { DocModel } from '../types.ts';
-import { sentences } from '../interpret/narrative.ts';
+import { sentencesOf } from '../interpret/narrative.ts';
 import { PROSE_RULES, stripHeadings } from './rules.ts';
 
 export interface ProseStatement {
@@ -13,19 +13,21 @@ export interface ProseStatement {
   unit: string;
   sentence: string;
   clause: string;
+  /** The sentence was read by OCR: the lowest confidence of its text. */
+  ocr?: number;
 }
 
 export function readLegacyProse(doc: DocModel): ProseStatement[] {
   const out: ProseStatement[] = [];
-  for (const sentence of sentences(doc)) {
-    const compact = sentence.replace(/\s+/g, '');
+  for (const sentence of sentencesOf(doc)) {
+    const compact = sentence.text.replace(/\s+/g, '');
     for (const raw of compact.split(/(?<=[，,；;。])/)) {
       const clause = raw.replace(/[，,；;。]$/, '');
       const body = stripHeadings(clause);
       for (const rule of PROSE_RULES) {
         if (rule.not?.test(clause)) continue;
         const value = statedValue(rule.patterns, rule.zero, body, rule.unit);
-        if (value !== null) out.push({ row: rule.row, value, unit: rule.unit, sentence: compact, clause });
+        if (value !== null) out.push({ row: rule.row, value, unit: rule.unit, sentence: compact, clause, ...(sentence.ocr !== undefined ? { ocr: sentence.ocr } : {}) });
       }
     }
   }

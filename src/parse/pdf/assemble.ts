@@ -79,7 +79,11 @@ export function assemble(pages: readonly PageLayout[], warnings: ParseWarning[])
       j++;
     }
     const text = joinLines(para.map((l) => l.text));
-    if (text) blocks.push({ kind: 'text', text, page: para[0].page });
+    if (text) {
+      // Lines read by OCR say so, so a figure stated in them does too.
+      const conf = para.flatMap((l) => l.runs).filter((r) => r.ocr).map((r) => r.ocr!.confidence);
+      blocks.push(conf.length ? { kind: 'text', text, page: para[0].page, ocr: { confidence: Math.min(...conf) } } : { kind: 'text', text, page: para[0].page });
+    }
     i = j;
   }
   return blocks;
