@@ -92,12 +92,12 @@ export function queryParams(req: Request, metric: string): QueryOptions {
   if (order !== undefined && order !== 'asc' && order !== 'desc') throw badParam('order', 'must be asc or desc');
   return {
     metric, by, ...filterParams(req), years: yearsParam(req), blanks: blanks as BlankTreatment,
-    top: intParam(req, 'top', undefined, 1, 1_000_000), order: order as 'asc' | 'desc' | undefined, ...readParams(req, metric),
+    top: intParam(req, 'top', undefined, 1, 1_000_000), order: order as 'asc' | 'desc' | undefined, ...readParams(req),
   };
 }
 
 /** read=any|printed|ocr and min_confidence=0–1: which values, by how they were read. */
-export function readParams(req: Request, metric?: string): ReadOptions {
+export function readParams(req: Request): ReadOptions {
   let out: ReadOptions;
   try {
     out = parseReadOptions(stringParam(req, 'read'), stringParam(req, 'min_confidence'));

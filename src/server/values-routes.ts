@@ -126,7 +126,7 @@ export function valuesRouter(store: StoreHandle, dataDir: string): Router {
     const [metric] = metricsParam(req);
     if (listParamCount(req, 'metric') > 1) throw badParam('metric', 'compare takes exactly one metric');
     const minRequests = intParam(req, 'min_requests', DEFAULT_MIN_REQUESTS, 0, 1_000_000_000)!;
-    const base = { ...filterParams(req), ...readParams(req, metric), years: yearsParam(req), by: ['agency', 'year'] as ['agency', 'year'] };
+    const base = { ...filterParams(req), ...readParams(req), years: yearsParam(req), by: ['agency', 'year'] as ['agency', 'year'] };
     // A series is guarded by the requests series, so legacy years can be ranked too.
     const guardMetric = metric.startsWith('series.') ? SERIES_GUARD_METRIC : GUARD_METRIC;
     const [main, guard] = await Promise.all([runQuery(s, { ...base, metric }), runQuery(s, { ...base, metric: guardMetric })]);
