@@ -11,10 +11,12 @@ import type { TextRun } from '../pdf/text-runs.js';
 import type { OcrReading, ParseWarning } from '../types.js';
 import { estimateSkew } from './deskew.js';
 import { otsuThreshold, paperLevel, rotate, type Box, type Gray } from './image.js';
-import { recognizeBoxes, type Reading } from './recognize.js';
+import { inkBox, recognizeBoxes, type Reading } from './recognize.js';
 import { buildTables, type PixelTable } from './grid.js';
 import { eraseRulings, findRulings } from './rulings.js';
-import { textLines } from './text-lines.js';
+import { lineRows, textLines, type Piece } from './text-lines.js';
+import { ColumnEvidence, headerCuts } from './free-columns.js';
+import { parseCell } from '../cell-value.js';
 import { betterReading, sealShare, keepDarkInk } from './seal-cells.js';
 
 export type OcrCellRect = CellRect & { ocr: OcrReading };
@@ -73,7 +75,8 @@ export async function ocrPage(input: OcrPageInput, warnings: ParseWarning[]): Pr
   // Outside ruled tables, a gap of 1.2 line heights cuts a line into pieces:
   // wider than the spacing of a prose line's characters (a full-width comma leaves most of an em blank), narrower than the
   // space between the columns of a table printed without borders.
-  const freeLines = textLines(maskTables(clean, tables), { x0: 0, y0: 0, x1: img.width, y1: img.height }, threshold, minHeight, 1.2);
+  const free = maskTables(clean, tables);
+  const freeLines = textLines(free, { x0: 0, y0: 0, x1: img.width, y1: img.height }, threshold, minHeight, 1.2);
   const all: Box[] = [...cellLines.flat(2), ...freeLines];
   const readings = await recognizeBoxes(clean, all);
   // Cells a seal was stamped over get a second reading (see seal-cells.ts).
@@ -108,8 +111,8 @@ export async function ocrPage(input: OcrPageInput, warnings: ParseWarning[]): Pr
       at: { page },
     });
   }
-  const runs: TextRun[] = freeLines.map((b) => {
-    const r = readings[k++];
+  const pieces = await cutHeaders(free, threshold, minHeight, keepNumberCuts(freeLines, readings.slice(k)));
+  const runs: TextRun[] = pieces.map(([b, r]) => {
     const fs = ((b.y1 - b.y0) / scale) * 0.85;
     const ocr: OcrReading = { confidence: round3(r.confidence) };
     if (r.full !== undefined) ocr.full = r.full;
@@ -135,6 +138,55 @@ function maskTables(img: Gray, tables: readonly PixelTable[]): Gray {
     for (let y = Math.max(0, Math.floor(t.box.y0) - 3); y < Math.min(img.height, Math.ceil(t.box.y1) + 3); y++) data.fill(255, y * img.width + x0, y * img.width + x1);
   }
   return { width: img.width, height: img.height, data };
+}
+
+/**
+ * The free pieces with their readings, a tentative cut (see textLines) kept
+ * only before a number or dash (a column's value, after another value or
+ * a row's label); elsewhere (a numbered label's "一、" and its words) the
+ * two sides are one piece again.
+ */
+function keepNumberCuts(pieces: readonly Piece[], readings: readonly Reading[]): [Box, Reading][] {
+  const out: [Box, Reading][] = [];
+  pieces.forEach((p, i) => {
+    const r = readings[i];
+    const prev = out[out.length - 1];
+    if (p.joinsPrev && prev && !isValue(r.text)) {
+      const box = { x0: prev[0].x0, y0: Math.min(prev[0].y0, p.y0), x1: p.x1, y1: Math.max(prev[0].y1, p.y1) };
+      const text = prev[1].text + r.text;
+      const joined: Reading = { text, confidence: Math.min(prev[1].confidence, r.confidence) };
+      if (prev[1].full !== undefined || r.full !== undefined) joined.full = (prev[1].full ?? prev[1].text) + (r.full ?? r.text);
+      out[out.length - 1] = [box, joined];
+      return;
+    }
+    out.push([p, r]);
+  });
+  return out;
+}
+
+/** The free pieces with header words over a borderless table's columns cut apart and read again (see headerCuts). */
+async function cutHeaders(free: Gray, threshold: number, minHeight: number, pieces: [Box, Reading][]): Promise<[Box, Reading][]> {
+  const page = { x0: 0, y0: 0, x1: free.width, y1: free.height };
+  const rows = lineRows(free, page, threshold, minHeight);
+  const heights = rows.map(([r0, r1]) => r1 - r0).sort((p, q) => p - q);
+  if (heights.length === 0) return pieces;
+  const usual = heights[Math.floor(heights.length / 2)];
+  const ev = new ColumnEvidence(free, page, threshold, rows);
+  const cuts = headerCuts(free, threshold, ev, pieces.map(([box, r]) => ({ box, text: r.text, value: isValue(r.text) })), usual);
+  if (cuts.length === 0) return pieces;
+  const boxes = cuts.map((c) => c.parts.map((b) => inkBox(free, b, threshold)));
+  const readings = await recognizeBoxes(free, boxes.flat().filter((b): b is Box => b !== null));
+  const out: [Box, Reading][][] = pieces.map((p) => [p]);
+  let k = 0;
+  cuts.forEach((c, i) => {
+    out[c.index] = boxes[i].flatMap((b) => (b ? [[b, readings[k++]] as [Box, Reading]] : []));
+  });
+  return out.flat();
+}
+
+function isValue(t: string): boolean {
+  const kind = parseCell(t).kind;
+  return kind === 'number' || kind === 'dash';
 }
 
 /** One reading of a cell made of its lines' readings. */
