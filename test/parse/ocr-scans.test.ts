@@ -72,6 +72,24 @@ const CASES: Case[] = [
     minAccuracy: 0.985,
   },
   {
+    // Narrow columns of large type: numbers of neighbouring columns stand
+    // closer than a line height, and the header words of neighbouring
+    // columns run together (cut at the value rows' column edges).
+    source: '2019_shanghai_shizhengfubangongting.rerendered.pdf',
+    variant: { name: 'without rulings, 300 dpi, turned 1°, noise, seal, JPEG 60', dpi: 300, rotate: 1, noise: 14, jpeg: 60, seal: true },
+    scan: 'tables',
+    withoutRulings: true,
+    minAccuracy: 0.995, // 198/198
+  },
+  {
+    // Table 4: one row of values under header words stacked two characters a line.
+    source: '2023_huaian_hongzequ.pdf',
+    variant: { name: 'without rulings, 250 dpi, turned -2°, noise, seal, JPEG 55', dpi: 250, rotate: -2, noise: 12, jpeg: 55, seal: true },
+    scan: 'tables',
+    withoutRulings: true,
+    minAccuracy: 0.995, // 186/186
+  },
+  {
     source: '2024_huaian_shizhengfu.pdf',
     variant: { name: 'table pages scanned at 200 dpi, turned 0.5°, noise, JPEG 80', dpi: 200, rotate: 0.5, noise: 8, jpeg: 80 },
     scan: 'mixed',
