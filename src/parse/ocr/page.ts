@@ -111,7 +111,18 @@ export async function ocrPage(input: OcrPageInput, warnings: ParseWarning[]): Pr
       at: { page },
     });
   }
-  const pieces = await cutHeaders(free, threshold, minHeight, keepNumberCuts(freeLines, readings.slice(k)));
+  let pieces = await cutHeaders(free, threshold, minHeight, keepNumberCuts(freeLines, readings.slice(k)));
+  if (seal) {
+    const again = await rereadSealedPieces(free, seal, pieces, dpi, minHeight);
+    pieces = again.pieces;
+    if (again.reread > 0) {
+      warnings.push({
+        code: 'ocr_seal_cells_reread',
+        message: `page ${page}: ${again.reread} of ${again.tried} pieces of text outside ruled tables under the seal read again from their dark print only, which the recogniser read with more confidence`,
+        at: { page },
+      });
+    }
+  }
   const runs: TextRun[] = pieces.map(([b, r]) => {
     const fs = ((b.y1 - b.y0) / scale) * 0.85;
     const ocr: OcrReading = { confidence: round3(r.confidence) };
@@ -192,6 +203,37 @@ function isValue(t: string): boolean {
 /** One reading of a cell made of its lines' readings. */
 function summary(parts: readonly Reading[]): Reading {
   return { text: parts.map((p) => p.text).join(''), confidence: Math.min(1, ...parts.map((p) => p.confidence)) };
+}
+
+/**
+ * Free pieces with seal ink in them read again from their dark print only,
+ * as table cells are (a borderless table's numbers under a seal), the
+ * better reading kept (see betterReading).
+ */
+async function rereadSealedPieces(free: Gray, seal: Gray, pieces: [Box, Reading][], dpi: number, minHeight: number): Promise<{ pieces: [Box, Reading][]; reread: number; tried: number }> {
+  const pad = Math.max(2, Math.round(dpi / 70));
+  let stretched: Gray | null = null;
+  const lines = new Map<number, Box[]>();
+  pieces.forEach(([b], i) => {
+    const box = { x0: Math.max(0, b.x0 - pad), x1: Math.min(free.width, b.x1 + pad), y0: Math.max(0, b.y0 - pad), y1: Math.min(free.height, b.y1 + pad) };
+    if (sealShare(seal, box) < 0.005) return;
+    stretched ??= { width: free.width, height: free.height, data: free.data.slice() };
+    const t2 = keepDarkInk(free, stretched, box, Math.max(6, Math.round((dpi / 50) ** 2)));
+    lines.set(i, t2 === null ? [] : textLines(stretched, box, t2, minHeight));
+  });
+  if (!stretched || lines.size === 0) return { pieces, reread: 0, tried: 0 };
+  const readings = await recognizeBoxes(stretched, [...lines.values()].flat());
+  let k = 0, reread = 0;
+  const out = pieces.slice();
+  for (const [i, boxes] of lines) {
+    const alt = boxes.map(() => readings[k++]);
+    // A piece is one line: a second reading in several is no better one.
+    if (alt.length === 1 && betterReading(out[i][1], alt[0]) === 'second') {
+      out[i] = [out[i][0], alt[0]];
+      reread++;
+    }
+  }
+  return { pieces: out, reread, tried: lines.size };
 }
 
 /** Second readings of the table cells with seal ink in them, by `${table}:${cell}`. */
