@@ -11,10 +11,12 @@ import type { TextRun } from '../pdf/text-runs.js';
 import type { OcrReading, ParseWarning } from '../types.js';
 import { estimateSkew } from './deskew.js';
 import { otsuThreshold, paperLevel, rotate, type Box, type Gray } from './image.js';
-import { recognizeBoxes, type Reading } from './recognize.js';
+import { inkBox, recognizeBoxes, type Reading } from './recognize.js';
 import { buildTables, type PixelTable } from './grid.js';
 import { eraseRulings, findRulings } from './rulings.js';
-import { textLines } from './text-lines.js';
+import { lineRows, textLines, type Piece } from './text-lines.js';
+import { ColumnEvidence, headerCuts } from './free-columns.js';
+import { parseCell } from '../cell-value.js';
 import { betterReading, sealShare, keepDarkInk } from './seal-cells.js';
 
 export type OcrCellRect = CellRect & { ocr: OcrReading };
@@ -73,7 +75,8 @@ export async function ocrPage(input: OcrPageInput, warnings: ParseWarning[]): Pr
   // Outside ruled tables, a gap of 1.2 line heights cuts a line into pieces:
   // wider than the spacing of a prose line's characters (a full-width comma leaves most of an em blank), narrower than the
   // space between the columns of a table printed without borders.
-  const freeLines = textLines(maskTables(clean, tables), { x0: 0, y0: 0, x1: img.width, y1: img.height }, threshold, minHeight, 1.2);
+  const free = maskTables(clean, tables);
+  const freeLines = textLines(free, { x0: 0, y0: 0, x1: img.width, y1: img.height }, threshold, minHeight, 1.2);
   const all: Box[] = [...cellLines.flat(2), ...freeLines];
   const readings = await recognizeBoxes(clean, all);
   // Cells a seal was stamped over get a second reading (see seal-cells.ts).
@@ -108,8 +111,19 @@ export async function ocrPage(input: OcrPageInput, warnings: ParseWarning[]): Pr
       at: { page },
     });
   }
-  const runs: TextRun[] = freeLines.map((b) => {
-    const r = readings[k++];
+  let pieces = await cutHeaders(free, threshold, minHeight, keepNumberCuts(freeLines, readings.slice(k)));
+  if (seal) {
+    const again = await rereadSealedPieces(free, seal, pieces, dpi, minHeight);
+    pieces = again.pieces;
+    if (again.reread > 0) {
+      warnings.push({
+        code: 'ocr_seal_cells_reread',
+        message: `page ${page}: ${again.reread} of ${again.tried} pieces of text outside ruled tables under the seal read again from their dark print only, which the recogniser read with more confidence`,
+        at: { page },
+      });
+    }
+  }
+  const runs: TextRun[] = pieces.map(([b, r]) => {
     const fs = ((b.y1 - b.y0) / scale) * 0.85;
     const ocr: OcrReading = { confidence: round3(r.confidence) };
     if (r.full !== undefined) ocr.full = r.full;
@@ -137,9 +151,89 @@ function maskTables(img: Gray, tables: readonly PixelTable[]): Gray {
   return { width: img.width, height: img.height, data };
 }
 
+/**
+ * The free pieces with their readings, a tentative cut (see textLines) kept
+ * only before a number or dash (a column's value, after another value or
+ * a row's label); elsewhere (a numbered label's "一、" and its words) the
+ * two sides are one piece again.
+ */
+function keepNumberCuts(pieces: readonly Piece[], readings: readonly Reading[]): [Box, Reading][] {
+  const out: [Box, Reading][] = [];
+  pieces.forEach((p, i) => {
+    const r = readings[i];
+    const prev = out[out.length - 1];
+    if (p.joinsPrev && prev && !isValue(r.text)) {
+      const box = { x0: prev[0].x0, y0: Math.min(prev[0].y0, p.y0), x1: p.x1, y1: Math.max(prev[0].y1, p.y1) };
+      const text = prev[1].text + r.text;
+      const joined: Reading = { text, confidence: Math.min(prev[1].confidence, r.confidence) };
+      if (prev[1].full !== undefined || r.full !== undefined) joined.full = (prev[1].full ?? prev[1].text) + (r.full ?? r.text);
+      out[out.length - 1] = [box, joined];
+      return;
+    }
+    out.push([p, r]);
+  });
+  return out;
+}
+
+/** The free pieces with header words over a borderless table's columns cut apart and read again (see headerCuts). */
+async function cutHeaders(free: Gray, threshold: number, minHeight: number, pieces: [Box, Reading][]): Promise<[Box, Reading][]> {
+  const page = { x0: 0, y0: 0, x1: free.width, y1: free.height };
+  const rows = lineRows(free, page, threshold, minHeight);
+  const heights = rows.map(([r0, r1]) => r1 - r0).sort((p, q) => p - q);
+  if (heights.length === 0) return pieces;
+  const usual = heights[Math.floor(heights.length / 2)];
+  const ev = new ColumnEvidence(free, page, threshold, rows);
+  const cuts = headerCuts(free, threshold, ev, pieces.map(([box, r]) => ({ box, text: r.text, value: isValue(r.text) })), usual);
+  if (cuts.length === 0) return pieces;
+  const boxes = cuts.map((c) => c.parts.map((b) => inkBox(free, b, threshold)));
+  const readings = await recognizeBoxes(free, boxes.flat().filter((b): b is Box => b !== null));
+  const out: [Box, Reading][][] = pieces.map((p) => [p]);
+  let k = 0;
+  cuts.forEach((c, i) => {
+    out[c.index] = boxes[i].flatMap((b) => (b ? [[b, readings[k++]] as [Box, Reading]] : []));
+  });
+  return out.flat();
+}
+
+function isValue(t: string): boolean {
+  const kind = parseCell(t).kind;
+  return kind === 'number' || kind === 'dash';
+}
+
 /** One reading of a cell made of its lines' readings. */
 function summary(parts: readonly Reading[]): Reading {
   return { text: parts.map((p) => p.text).join(''), confidence: Math.min(1, ...parts.map((p) => p.confidence)) };
+}
+
+/**
+ * Free pieces with seal ink in them read again from their dark print only,
+ * as table cells are (a borderless table's numbers under a seal), the
+ * better reading kept (see betterReading).
+ */
+async function rereadSealedPieces(free: Gray, seal: Gray, pieces: [Box, Reading][], dpi: number, minHeight: number): Promise<{ pieces: [Box, Reading][]; reread: number; tried: number }> {
+  const pad = Math.max(2, Math.round(dpi / 70));
+  let stretched: Gray | null = null;
+  const lines = new Map<number, Box[]>();
+  pieces.forEach(([b], i) => {
+    const box = { x0: Math.max(0, b.x0 - pad), x1: Math.min(free.width, b.x1 + pad), y0: Math.max(0, b.y0 - pad), y1: Math.min(free.height, b.y1 + pad) };
+    if (sealShare(seal, box) < 0.005) return;
+    stretched ??= { width: free.width, height: free.height, data: free.data.slice() };
+    const t2 = keepDarkInk(free, stretched, box, Math.max(6, Math.round((dpi / 50) ** 2)));
+    lines.set(i, t2 === null ? [] : textLines(stretched, box, t2, minHeight));
+  });
+  if (!stretched || lines.size === 0) return { pieces, reread: 0, tried: 0 };
+  const readings = await recognizeBoxes(stretched, [...lines.values()].flat());
+  let k = 0, reread = 0;
+  const out = pieces.slice();
+  for (const [i, boxes] of lines) {
+    const alt = boxes.map(() => readings[k++]);
+    // A piece is one line: a second reading in several is no better one.
+    if (alt.length === 1 && betterReading(out[i][1], alt[0]) === 'second') {
+      out[i] = [out[i][0], alt[0]];
+      reread++;
+    }
+  }
+  return { pieces: out, reread, tried: lines.size };
 }
 
 /** Second readings of the table cells with seal ink in them, by `${table}:${cell}`. */

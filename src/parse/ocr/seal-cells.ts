@@ -58,7 +58,8 @@ export function keepDarkInk(img: Gray, out: Gray, b: Box, minSpeck: number): num
 /**
  * Clears 8-connected groups of fewer than `min` set pixels: noise and the
  * darkest remains of the seal, scattered over the cell. A small group on the
- * line of a larger one and next to it (a decimal point, a comma) is print.
+ * line of a larger one, next to it and before another (a decimal point, a
+ * comma) is print.
  */
 function dropSpecks(mask: Uint8Array, w: number, h: number, min: number): void {
   const seen = new Uint8Array(mask.length);
@@ -87,12 +88,12 @@ function dropSpecks(mask: Uint8Array, w: number, h: number, min: number): void {
   const big = groups.filter((g) => g.px.length >= min);
   for (const g of groups) {
     if (g.px.length >= min) continue;
-    const besideBig = big.some((b) => {
-      const height = b.y1 - b.y0 + 1;
-      const gap = Math.max(b.x0 - g.x1, g.x0 - b.x1, 0);
-      return g.y0 >= b.y0 - 1 && g.y1 <= b.y1 + 2 && gap <= 0.6 * height;
-    });
-    if (!besideBig) for (const i of g.px) mask[i] = 0;
+    const onLine = big.filter((b) => g.y0 >= b.y0 - 1 && g.y1 <= b.y1 + 2);
+    const besideBig = onLine.some((b) => Math.max(b.x0 - g.x1, g.x0 - b.x1, 0) <= 0.6 * (b.y1 - b.y0 + 1));
+    // A decimal point or a comma has print after it: a speck after the
+    // last character is the seal's (a "0" read "0.").
+    const before = onLine.some((b) => b.x0 > g.x1);
+    if (!besideBig || !before) for (const i of g.px) mask[i] = 0;
   }
 }
 

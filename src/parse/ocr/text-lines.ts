@@ -6,8 +6,9 @@
 
 import type { Box, Gray } from './image.js';
 import { inkBox } from './recognize.js';
+import { ColumnEvidence } from './free-columns.js';
 
-function inkProfile(img: Gray, b: Box, threshold: number, axis: 'rows' | 'cols'): Uint16Array {
+export function inkProfile(img: Gray, b: Box, threshold: number, axis: 'rows' | 'cols'): Uint16Array {
   const x0 = Math.max(0, Math.round(b.x0)), x1 = Math.min(img.width, Math.round(b.x1));
   const y0 = Math.max(0, Math.round(b.y0)), y1 = Math.min(img.height, Math.round(b.y1));
   const prof = new Uint16Array(Math.max(0, axis === 'rows' ? y1 - y0 : x1 - x0));
@@ -36,6 +37,11 @@ function bands(prof: Uint16Array, min: number, maxGap: number): [number, number]
   return out;
 }
 
+/** Pixel rows (from b.y0) of the lines of text in `b`. */
+export function lineRows(img: Gray, b: Box, threshold: number, minHeight: number): [number, number][] {
+  return bands(inkProfile(img, b, threshold, 'rows'), 1, 1).filter(([r0, r1]) => r1 - r0 >= minHeight);
+}
+
 /**
  * Text line boxes (ink boxes, padded for the recogniser) in `b`, top to
  * bottom and left to right. `minHeight` (pixels) drops specks and stray
@@ -49,14 +55,15 @@ function bands(prof: Uint16Array, min: number, maxGap: number): [number, number]
  * then gets its own lines: a label wrapped over two lines beside a number
  * centred between them is two lines and a number, not one tall band.
  */
-export function textLines(img: Gray, b: Box, threshold: number, minHeight: number, columnGap?: number): Box[] {
+export function textLines(img: Gray, b: Box, threshold: number, minHeight: number, columnGap?: number): Piece[] {
   // One ink pixel makes a row part of a line: the stem of a thin "1" or of
   // a light "5" scanned grey has one or two pixels above the threshold per
   // row, and asking for two cut such a digit into specks below minHeight.
-  const rows = bands(inkProfile(img, b, threshold, 'rows'), 1, 1).filter(([r0, r1]) => r1 - r0 >= minHeight);
+  const rows = lineRows(img, b, threshold, minHeight);
   const heights = rows.map(([r0, r1]) => r1 - r0).sort((p, q) => p - q);
   const usual = heights.length ? heights[Math.floor(heights.length / 2)] : 0;
-  const out: Box[] = [];
+  const out: Piece[] = [];
+  const columns = columnGap !== undefined ? new ColumnEvidence(img, b, threshold, rows) : null;
   for (const [r0, r1] of rows) {
     const band: Box = { x0: b.x0, x1: b.x1, y0: b.y0 + r0, y1: b.y0 + r1 };
     const h = r1 - r0;
@@ -69,6 +76,13 @@ export function textLines(img: Gray, b: Box, threshold: number, minHeight: numbe
       const margin = columnGap !== undefined && c1 - c0 < h ? Math.min(Math.floor(gap / 3), Math.round(0.3 * h)) : 0;
       const piece: Box = { x0: Math.max(b.x0, band.x0 + c0 - margin), x1: Math.min(b.x1, band.x0 + c1 + margin), y0: Math.max(b.y0, band.y0 - 3), y1: Math.min(b.y1, band.y1 + 3) };
       const parts = columnGap !== undefined ? subLines(img, piece, threshold, minHeight) : [piece];
+      // One line: cut it further, tentatively, at narrower gaps that line up with blank columns of the lines around it.
+      const cuts = columns && parts.length === 1 ? columns.cut(piece, Math.min(h, usual)) : [piece];
+      const inks = cuts.map((part) => inkBox(img, part, threshold));
+      if (cuts.length > 1 && inks.every((ink) => ink && ink.x1 - ink.x0 >= minHeight * 0.5)) {
+        inks.forEach((ink, i) => out.push(i > 0 ? { ...ink!, joinsPrev: true } : ink!));
+        continue;
+      }
       for (const part of parts) {
         const ink = inkBox(img, part, threshold);
         if (ink && ink.x1 - ink.x0 >= minHeight * 0.5) out.push(ink);
@@ -78,8 +92,15 @@ export function textLines(img: Gray, b: Box, threshold: number, minHeight: numbe
   return out;
 }
 
+/**
+ * A piece of a line; `joinsPrev` when it was cut from the piece before it at
+ * a gap narrower than a column gap (see ColumnEvidence): the caller keeps the
+ * cut only if both sides read as numbers, and joins them again otherwise.
+ */
+export type Piece = Box & { joinsPrev?: boolean };
+
 /** The lines of one piece of a band, by its own horizontal projection (the piece itself when it is one line). */
-function subLines(img: Gray, piece: Box, threshold: number, minHeight: number): Box[] {
+export function subLines(img: Gray, piece: Box, threshold: number, minHeight: number): Box[] {
   const rows = bands(inkProfile(img, piece, threshold, 'rows'), 1, 1).filter(([r0, r1]) => r1 - r0 >= minHeight);
   if (rows.length <= 1) return [piece];
   return rows.map(([r0, r1]) => ({ x0: piece.x0, x1: piece.x1, y0: Math.max(piece.y0, piece.y0 + r0 - 2), y1: Math.min(piece.y1, piece.y0 + r1 + 2) }));
