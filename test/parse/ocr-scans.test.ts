@@ -129,6 +129,14 @@ describe('scanned variants of corpus reports read by OCR', () => {
           agency: golden.agency, year: golden.year, template: golden.template, published: golden.published,
         });
       }
+      if (c.scan === 'all') {
+        // The prose was read by OCR too: its figures come out, and each says how it was read.
+        const figures = new Map(record.narrative.map((n) => [n.metric, n]));
+        for (const [metric, [value]] of Object.entries(golden.narrative as Record<string, [number, string[]]>)) {
+          expect(figures.get(metric)?.value, metric).toBe(value);
+          expect(figures.get(metric)?.ocr?.confidence, metric).toBeGreaterThan(0);
+        }
+      }
       // Every value says it was read by OCR, and the document says so once.
       expect(record.values.every((v) => v.ocr !== undefined && v.ocr.confidence >= 0 && v.ocr.confidence <= 1)).toBe(true);
       expect(record.warnings.filter((w) => w.code === 'ocr_used')).toHaveLength(1);
