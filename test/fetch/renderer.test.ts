@@ -1,7 +1,8 @@
 // The renderer's own guarantees: robots.txt and the host allow-list apply to
 // the browser's requests, a page over its time limit fails alone, and a
 // browser killed mid-render fails that render (kind "render") while the next
-// one starts a new browser. Needs /usr/bin/chromium (or CHROMIUM_PATH).
+// one starts a new browser. The browser is whichever findBrowser finds (a
+// system Chromium, CHROMIUM_PATH, or the one shipped in @sparticuz/chromium).
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchError } from '../../src/fetch/errors.ts';

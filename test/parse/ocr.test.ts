@@ -14,18 +14,14 @@ import { findRulings } from '../../src/parse/ocr/rulings.ts';
 import { extractPdf } from '../../src/parse/pdf/index.ts';
 import type { ParseWarning } from '../../src/parse/types.ts';
 import { testFonts } from '../fonts.ts';
+import { imagePdf, paintCanvas } from './scan-fixtures.ts';
 
 type Ctx = ReturnType<ReturnType<typeof createCanvas>['getContext']>;
 
-function draw(w: number, h: number, paint: (ctx: Ctx) => void): { rgba: Uint8ClampedArray; png: Buffer; jpeg: Buffer } {
-  const canvas = createCanvas(w, h);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = 'white';
-  ctx.fillRect(0, 0, w, h);
-  ctx.fillStyle = 'black';
-  ctx.strokeStyle = 'black';
-  paint(ctx);
-  return { rgba: ctx.getImageData(0, 0, w, h).data, png: canvas.toBuffer('image/png'), jpeg: canvas.toBuffer('image/jpeg', 80) };
+function draw(w: number, h: number, paint: (ctx: Ctx) => void): { rgba: Uint8ClampedArray; png: Uint8Array; jpeg: Uint8Array } {
+  const canvas = paintCanvas(w, h, paint);
+  // Fresh copies: pdf-lib reads the whole ArrayBuffer, ignoring a pooled Buffer's offset.
+  return { rgba: canvas.getContext('2d').getImageData(0, 0, w, h).data, png: new Uint8Array(canvas.toBuffer('image/png')), jpeg: new Uint8Array(canvas.toBuffer('image/jpeg', 80)) };
 }
 
 function gray(w: number, h: number, paint: (ctx: Ctx) => void): Gray {
@@ -51,16 +47,6 @@ function paintTable(ctx: Ctx): void {
   ctx.fillText('105', 670, 315);
 }
 
-async function imagePdf(pages: { bytes: Buffer; kind: 'png' | 'jpeg' }[]): Promise<Uint8Array> {
-  const pdf = await PDFDocument.create();
-  for (const p of pages) {
-    // A fresh copy: pdf-lib reads the whole ArrayBuffer, ignoring a pooled Buffer's offset.
-    const bytes = new Uint8Array(p.bytes);
-    const img = p.kind === 'png' ? await pdf.embedPng(bytes) : await pdf.embedJpg(bytes);
-    pdf.addPage([595, 842]).drawImage(img, { x: 0, y: 0, width: 595, height: 842 });
-  }
-  return pdf.save();
-}
 
 describe('OCR recognition', () => {
   it('reads digits, and a lone zero as the digit 0', async () => {
@@ -154,8 +140,8 @@ describe('scanned PDFs that hold nothing readable', () => {
       ctx.fillText('Annual Report 2019', 100, 100);
     });
     // A JPEG cut after its header: the PDF is valid, its image data is not.
-    const sos = good.jpeg.indexOf(Buffer.from([0xff, 0xda]));
-    const broken = Buffer.concat([good.jpeg.subarray(0, sos + 40), Buffer.alloc(64, 0x00)]);
+    const sos = Buffer.from(good.jpeg).indexOf(Buffer.from([0xff, 0xda]));
+    const broken = new Uint8Array(Buffer.concat([good.jpeg.subarray(0, sos + 40), Buffer.alloc(64, 0x00)]));
     const pdf = await imagePdf([{ bytes: good.png, kind: 'png' }, { bytes: broken, kind: 'jpeg' }]);
     const doc = await extractPdf(pdf);
     expect(doc.blocks.map((b) => (b.kind === 'text' ? b.text : '')).join('')).toMatch(/Report\s*2019/);

@@ -3,7 +3,7 @@
 // picture, a blank page, a page whose embedded image is corrupt. No government
 // document or figure is involved (drawn in the repository's test fonts,
 // and nothing here claims to be a report).
-import { createCanvas } from '@napi-rs/canvas';
+import { createCanvas, type Canvas } from '@napi-rs/canvas';
 import { PDFDocument } from 'pdf-lib';
 import { testFonts } from '../fonts.ts';
 
@@ -14,7 +14,8 @@ export interface PageImage {
   kind: 'png' | 'jpeg';
 }
 
-function paint(w: number, h: number, draw: (ctx: Ctx) => void, kind: 'png' | 'jpeg' = 'png'): PageImage {
+/** A white w×h canvas with black ink, drawn on by `draw`. */
+export function paintCanvas(w: number, h: number, draw: (ctx: Ctx) => void): Canvas {
   const canvas = createCanvas(w, h);
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = 'white';
@@ -22,6 +23,11 @@ function paint(w: number, h: number, draw: (ctx: Ctx) => void, kind: 'png' | 'jp
   ctx.fillStyle = 'black';
   ctx.strokeStyle = 'black';
   draw(ctx);
+  return canvas;
+}
+
+function paint(w: number, h: number, draw: (ctx: Ctx) => void, kind: 'png' | 'jpeg' = 'png'): PageImage {
+  const canvas = paintCanvas(w, h, draw);
   // A fresh copy: pdf-lib reads the whole ArrayBuffer, ignoring a pooled Buffer's offset.
   return { bytes: new Uint8Array(kind === 'png' ? canvas.toBuffer('image/png') : canvas.toBuffer('image/jpeg', 80)), kind };
 }
